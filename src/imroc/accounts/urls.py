@@ -1,0 +1,11 @@
+from django.urls import path
+
+from imroc.accounts import views
+from imroc.core.access import public_view
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", public_view(views.SignInView.as_view()), name="login"),
+    path("logout/", public_view(views.sign_out), name="logout"),
+]

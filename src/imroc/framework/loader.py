@@ -1,0 +1,275 @@
+"""Read and check a framework file. Every problem names the file, the line and what is wrong.
+
+The file is read as a YAML node tree rather than as plain values so that each problem can
+point at its line, and so that YAML's guesses (``no`` meaning false, ``1.10`` meaning 1.1)
+never change what the author wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_FILE_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    message: str
+
+
+class FrameworkFileError(Exception):
+    """A framework file that cannot be loaded, with every problem found in it."""
+
+    def __init__(self, source_name: str, problems: list[Problem]):
+        self.source_name = source_name
+        self.problems = problems
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [
+            f"{self.source_name}, line {p.line}: {p.message}"
+            if p.line
+            else f"{self.source_name}: {p.message}"
+            for p in self.problems
+        ]
+
+
+@dataclass
+class StageData:
+    slug: str
+    order: int
+    name: str
+    summary: str
+
+
+@dataclass
+class ChallengeData:
+    slug: str
+    number: int
+    title: str
+    short_title: str
+    summary: str
+    descriptors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FrameworkData:
+    key: str
+    version: str
+    title: str
+    language: str
+    published: dt.date | None
+    stages: list[StageData]
+    challenges: list[ChallengeData]
+    checksum: str
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, node: yaml.Node | None, message: str) -> None:
+        self.problems.append(Problem(node.start_mark.line + 1 if node else None, message))
+
+    def mapping(
+        self, node: yaml.Node, where: str, required: set[str], optional: set[str]
+    ) -> dict[str, yaml.Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{where} should be a set of 'name: value' fields")
+            return None
+        fields: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                self.fail(key_node, f"{where} has a field name that is not plain text")
+            elif key in fields:
+                self.fail(key_node, f"{where} has '{key}' twice")
+            elif key not in required | optional:
+                allowed = ", ".join(sorted(required | optional))
+                self.fail(key_node, f"{where} has an unknown field '{key}' (allowed: {allowed})")
+            else:
+                fields[key] = value_node
+        for key in sorted(required - fields.keys()):
+            self.fail(node, f"{where} is missing the field '{key}'")
+        return fields
+
+    def text(self, node: yaml.Node | None, where: str, max_length: int) -> str:
+        if node is None:
+            return ""
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"{where} should be text")
+            return ""
+        value = " ".join(str(node.value).split())
+        if not value:
+            self.fail(node, f"{where} is empty")
+        elif len(value) > max_length:
+            self.fail(node, f"{where} is {len(value)} characters long; the limit is {max_length}")
+        return value
+
+    def slug(self, node: yaml.Node | None, where: str) -> str:
+        value = self.text(node, where, 50)
+        if value and not SLUG.match(value):
+            self.fail(node, f"{where} '{value}' should use only small letters, digits and hyphens")
+        return value
+
+    def whole_number(self, node: yaml.Node | None, where: str) -> int:
+        value = self.text(node, where, 4)
+        if value and not value.isdigit():
+            self.fail(node, f"{where} should be a whole number, not '{value}'")
+            return 0
+        return int(value) if value else 0
+
+    def sequence(self, node: yaml.Node | None, where: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{where} should be a list")
+            return []
+        if not node.value:
+            self.fail(node, f"{where} is empty")
+        return list(node.value)
+
+
+def parse_framework(content: bytes, source_name: str) -> FrameworkData:
+    """Check a framework file and return its contents, or raise FrameworkFileError."""
+    if len(content) > MAX_FILE_BYTES:
+        raise FrameworkFileError(
+            source_name, [Problem(None, f"the file is larger than {MAX_FILE_BYTES // 1024} KB")]
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FrameworkFileError(
+            source_name, [Problem(None, f"the file is not UTF-8 text (byte {error.start})")]
+        ) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise FrameworkFileError(
+            source_name,
+            [Problem(mark.line + 1 if mark else None, f"this is not valid YAML: {error.problem}")],
+        ) from None
+    except yaml.YAMLError as error:
+        raise FrameworkFileError(source_name, [Problem(None, f"not valid YAML: {error}")]) from None
+    if root is None:
+        raise FrameworkFileError(source_name, [Problem(None, "the file is empty")])
+
+    reader = _Reader()
+    top = reader.mapping(
+        root,
+        "The framework",
+        required={"key", "version", "title", "stages", "challenges"},
+        optional={"published", "language"},
+    )
+    if top is None:
+        raise FrameworkFileError(source_name, reader.problems)
+
+    key = reader.slug(top.get("key"), "The framework key")
+    version = reader.text(top.get("version"), "The version", 30)
+    title = reader.text(top.get("title"), "The title", 200)
+    language = reader.text(top.get("language"), "The language", 10) or "en"
+    published = None
+    if "published" in top:
+        raw = reader.text(top["published"], "The published date", 10)
+        try:
+            published = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            reader.fail(top["published"], f"The published date '{raw}' should look like 2011-04-01")
+
+    stages = _stages(reader, top.get("stages"))
+    challenges = _challenges(reader, top.get("challenges"), stages)
+
+    if reader.problems:
+        raise FrameworkFileError(source_name, reader.problems)
+    return FrameworkData(
+        key=key,
+        version=version,
+        title=title,
+        language=language,
+        published=published,
+        stages=stages,
+        challenges=challenges,
+        checksum=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def _stages(reader: _Reader, node: yaml.Node | None) -> list[StageData]:
+    stages: list[StageData] = []
+    seen: dict[str, yaml.Node] = {}
+    for item in reader.sequence(node, "The list of stages") if node else []:
+        fields = reader.mapping(item, "A stage", {"slug", "order", "name", "summary"}, set())
+        if fields is None:
+            continue
+        slug = reader.slug(fields.get("slug"), "The stage slug")
+        where = f"Stage '{slug}'"
+        if slug in seen:
+            reader.fail(fields["slug"], f"{where} appears twice")
+        seen[slug] = item
+        stages.append(
+            StageData(
+                slug=slug,
+                order=reader.whole_number(fields.get("order"), f"{where} order"),
+                name=reader.text(fields.get("name"), f"{where} name", 100),
+                summary=reader.text(fields.get("summary"), f"{where} summary", 1000),
+            )
+        )
+    if node is not None and isinstance(node, yaml.SequenceNode):
+        orders = [s.order for s in stages]
+        if sorted(orders) != list(range(1, len(stages) + 1)):
+            reader.fail(node, "The stages should be numbered 1, 2, 3 ... in their 'order' fields")
+    return sorted(stages, key=lambda s: s.order)
+
+
+def _challenges(
+    reader: _Reader, node: yaml.Node | None, stages: list[StageData]
+) -> list[ChallengeData]:
+    stage_slugs = [s.slug for s in stages]
+    challenges: list[ChallengeData] = []
+    seen_slugs: set[str] = set()
+    seen_numbers: set[int] = set()
+    for item in reader.sequence(node, "The list of challenges") if node else []:
+        fields = reader.mapping(
+            item,
+            "A challenge",
+            {"slug", "number", "title", "summary", "descriptors"},
+            {"short_title"},
+        )
+        if fields is None:
+            continue
+        slug = reader.slug(fields.get("slug"), "The challenge slug")
+        where = f"Challenge '{slug}'"
+        if slug in seen_slugs:
+            reader.fail(fields["slug"], f"{where} appears twice")
+        seen_slugs.add(slug)
+        number = reader.whole_number(fields.get("number"), f"{where} number")
+        if number in seen_numbers:
+            reader.fail(fields.get("number"), f"{where} has number {number}, already used")
+        seen_numbers.add(number)
+        title = reader.text(fields.get("title"), f"{where} title", 200)
+        challenge = ChallengeData(
+            slug=slug,
+            number=number,
+            title=title,
+            short_title=reader.text(fields.get("short_title"), f"{where} short title", 60)
+            if "short_title" in fields
+            else title[:60],
+            summary=reader.text(fields.get("summary"), f"{where} summary", 2000),
+        )
+        descriptor_node = fields.get("descriptors")
+        descriptors = (
+            reader.mapping(descriptor_node, f"{where} descriptors", set(stage_slugs), set())
+            if descriptor_node is not None
+            else None
+        )
+        for stage_slug, text_node in (descriptors or {}).items():
+            challenge.descriptors[stage_slug] = reader.text(
+                text_node, f"{where} descriptor for '{stage_slug}'", 2000
+            )
+        challenges.append(challenge)
+    return sorted(challenges, key=lambda c: c.number)

@@ -1,0 +1,249 @@
+"""Programme and site pages. Thin: access checks in decorators, reads in queries, writes in services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from imroc.core.services import StaleEditError
+from imroc.framework import queries as framework_queries
+from imroc.framework import services as framework_services
+from imroc.framework.loader import FrameworkFileError
+from imroc.programme import queries, services
+from imroc.programme.access import (
+    ProgrammeAccess,
+    SiteAccess,
+    access_profile,
+    programme_view,
+    public_view,
+    signed_in_view,
+    site_view,
+)
+from imroc.programme.forms import FrameworkUploadForm, TeamForm
+from imroc.programme.models import Category
+
+
+@public_view
+def home(request):
+    """Send each person to where their work is."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    profile = access_profile(request)
+    if profile.programme_roles:
+        return redirect("programme:home")
+    if len(profile.site_roles) == 1:
+        site = queries.sites_for_user(request.user).first()
+        return redirect("sites:dashboard", site=site.slug)
+    return redirect("sites:index")
+
+
+@signed_in_view
+def sites_index(request):
+    return render(
+        request, "programme/sites_index.html", {"sites": queries.sites_for_user(request.user)}
+    )
+
+
+# --- Programme team ----------------------------------------------------------------------
+
+
+@programme_view()
+def programme_home(request):
+    programme = request.programme
+    sites = list(queries.programme_sites(programme))
+    by_category = [
+        (label, [s for s in sites if s.category == value]) for value, label in Category.choices
+    ]
+    apps = list(queries.applications(programme))
+    return render(
+        request,
+        "programme/home.html",
+        {
+            "programme": programme,
+            "sites": sites,
+            "by_category": by_category,
+            "application_count": len(apps),
+            "accepted_count": sum(a.status == "accepted" for a in apps),
+            "framework": framework_queries.current_version(programme.framework_key),
+        },
+    )
+
+
+@programme_view()
+def applications(request):
+    return render(
+        request,
+        "programme/applications.html",
+        {"applications": queries.applications(request.programme)},
+    )
+
+
+@programme_view()
+@require_http_methods(["GET", "POST"])
+def framework_index(request):
+    form = FrameworkUploadForm()
+    problems: list[str] = []
+    if request.method == "POST":
+        if request.programme_access < ProgrammeAccess.ADMIN:
+            raise PermissionDenied
+        form = FrameworkUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                version = framework_services.load_framework(
+                    upload.read(), upload.name, request.user
+                )
+            except FrameworkFileError as error:
+                problems = error.lines()
+                form.add_error(
+                    "file", "The file could not be loaded. The problems are listed below."
+                )
+            else:
+                messages.success(request, f"Loaded version {version.version} as a draft.")
+                return redirect("programme:framework_version", version=version.public_id)
+    current = framework_queries.current_version(request.programme.framework_key)
+    stages, challenges = framework_queries.grid(current) if current else ([], [])
+    return render(
+        request,
+        "programme/framework.html",
+        {
+            "current": current,
+            "stages": stages,
+            "challenges": challenges,
+            "versions": framework_queries.versions(),
+            "form": form,
+            "problems": problems,
+            "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
+        },
+    )
+
+
+def _version_or_404(public_id):
+    version = framework_queries.version_by_public_id(public_id)
+    if version is None:
+        raise Http404("No such framework version")
+    return version
+
+
+@programme_view()
+def framework_version(request, version):
+    version = _version_or_404(version)
+    stages, challenges = framework_queries.grid(version)
+    return render(
+        request,
+        "programme/framework_version.html",
+        {
+            "version": version,
+            "stages": stages,
+            "challenges": challenges,
+            "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
+        },
+    )
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_POST
+def framework_publish(request, version):
+    version = _version_or_404(version)
+    try:
+        framework_services.publish_version(version, request.user)
+    except framework_services.FrameworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Version {version.version} is now the framework in use.")
+    return redirect("programme:framework_version", version=version.public_id)
+
+
+# --- Sites --------------------------------------------------------------------------------
+
+
+@site_view()
+def site_dashboard(request):
+    site = request.site
+    framework = framework_queries.current_version(site.programme.framework_key)
+    return render(
+        request,
+        "programme/site_dashboard.html",
+        {
+            "site": site,
+            "teams": queries.site_teams(site),
+            "history": queries.site_category_history(site),
+            "memberships": queries.site_memberships(site),
+            "partners": queries.site_partner_organisations(site),
+            "framework": framework,
+            "challenges": framework_queries.challenges(framework) if framework else [],
+            "can_edit": request.site_access >= SiteAccess.EDIT,
+        },
+    )
+
+
+def _team_or_404(site, slug):
+    team = queries.site_team(site, slug)
+    if team is None:
+        raise Http404("No such team")
+    return team
+
+
+@site_view()
+def team_detail(request, team):
+    team = _team_or_404(request.site, team)
+    return render(
+        request,
+        "programme/team_detail.html",
+        {"site": request.site, "team": team, "can_edit": request.site_access >= SiteAccess.EDIT},
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def team_create(request):
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            team = services.create_team(request.site, actor=request.user, **data)
+        except services.ProgrammeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, f"Added the team {team.name}.")
+            return redirect("sites:team", site=request.site.slug, team=team.slug)
+    return render(
+        request, "programme/team_form.html", {"site": request.site, "form": form, "team": None}
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def team_edit(request, team):
+    team = _team_or_404(request.site, team)
+    if request.method == "POST":
+        form = TeamForm(request.POST, instance=team)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            expected = form.cleaned_data["version"] or 0
+            try:
+                services.update_team(team, actor=request.user, expected_version=expected, **data)
+            except StaleEditError:
+                latest = queries.site_team(request.site, team.slug)
+                form.add_error(
+                    None,
+                    "Someone else saved changes to this team after you opened this page. "
+                    "Your changes have not been saved: they are still in the form below. "
+                    "Check them against the latest version, then save again.",
+                )
+                # Saving again now knowingly replaces the other person's changes.
+                form.data = form.data.copy()
+                form.data["version"] = latest.version
+            except services.ProgrammeError as error:
+                form.add_error(error.field, str(error))
+            else:
+                messages.success(request, f"Saved the changes to {team.name}.")
+                return redirect("sites:team", site=request.site.slug, team=team.slug)
+    else:
+        form = TeamForm(instance=team, initial={"version": team.version})
+    return render(
+        request, "programme/team_form.html", {"site": request.site, "form": form, "team": team}
+    )

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from imroc.core import views as core_views
+from imroc.programme import views as programme_views
+
+urlpatterns = [
+    path("", programme_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("imroc.accounts.urls")),
+    path("programme/", include("imroc.programme.urls")),
+    path("sites/", include("imroc.programme.site_urls")),
+]
+
+handler400 = "imroc.core.views.bad_request"
+handler403 = "imroc.core.views.permission_denied"
+handler404 = "imroc.core.views.page_not_found"
+handler500 = "imroc.core.views.server_error"
