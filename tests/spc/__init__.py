@@ -1,0 +1,1 @@
+"""Tests of the imroc.spc library (no Django needed)."""
