@@ -13,6 +13,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from imroc.programme.access import ProgrammeAccess, SiteAccess
+from tests.assessment.factories import RoundFactory
+from tests.improvement.factories import CycleFactory, GoalFactory
 
 
 @dataclass
@@ -41,11 +43,17 @@ def _walk(patterns, namespace="", inherited=()):
 ROUTES = list(_walk(get_resolver().url_patterns))
 
 
-def _samples(site, team, framework):
+def _samples(site, team, framework, site_lead):
+    """One real object of the first site for every URL keyword."""
+    assessment_round = RoundFactory(site=site, framework_version=framework)
+    goal = GoalFactory(site=site, challenge=framework.challenges.first(), owner=site_lead)
     return {
         "site": site.slug,
         "team": team.slug,
         "version": framework.public_id,
+        "round": assessment_round.public_id,
+        "goal": goal.public_id,
+        "cycle": CycleFactory(goal=goal).public_id,
     }
 
 
@@ -80,8 +88,8 @@ def test_walk_found_the_routes():
 
 
 @pytest.fixture
-def samples(site, team, framework):
-    return _samples(site, team, framework)
+def samples(site, team, framework, site_lead):
+    return _samples(site, team, framework, site_lead)
 
 
 @pytest.mark.django_db

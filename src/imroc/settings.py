@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "imroc.accounts",
     "imroc.framework",
     "imroc.programme",
+    "imroc.assessment",
+    "imroc.improvement",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-imroc.sqlite3")}
+    # One test database per process, so two suites on one machine never share a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-imroc-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

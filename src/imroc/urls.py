@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("imroc.accounts.urls")),
     path("programme/", include("imroc.programme.urls")),
     path("sites/", include("imroc.programme.site_urls")),
+    path("sites/", include("imroc.assessment.urls")),
+    path("sites/", include("imroc.improvement.urls")),
 ]
 
 handler400 = "imroc.core.views.bad_request"

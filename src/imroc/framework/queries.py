@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from imroc.framework.models import Challenge, Descriptor, FrameworkVersion
 
@@ -34,3 +34,13 @@ def grid(version: FrameworkVersion) -> tuple[list, list[Challenge]]:
 
 def challenges(version: FrameworkVersion) -> QuerySet[Challenge]:
     return version.challenges.all()
+
+
+def current_challenges(key: str = "imroc", also: int | None = None) -> QuerySet[Challenge]:
+    """The challenges of the version in use (none if there is none), plus one more if asked."""
+    wanted = Q(
+        framework_version__key=key, framework_version__status=FrameworkVersion.Status.PUBLISHED
+    )
+    if also is not None:
+        wanted |= Q(pk=also)
+    return Challenge.objects.filter(wanted).order_by("number", "id")

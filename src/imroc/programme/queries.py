@@ -77,3 +77,7 @@ def site_partner_organisations(site: Site) -> QuerySet[Organisation]:
     return site.partner_organisations.prefetch_related(
         Prefetch("member_groups", queryset=MemberGroup.objects.order_by("id"))
     )
+
+
+def site_membership(site: Site, user) -> SiteMembership | None:
+    return site.memberships.filter(user=user).first()

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.core import panels
 from imroc.core.services import StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.framework import services as framework_services
@@ -163,7 +164,6 @@ def framework_publish(request, version):
 @site_view()
 def site_dashboard(request):
     site = request.site
-    framework = framework_queries.current_version(site.programme.framework_key)
     return render(
         request,
         "programme/site_dashboard.html",
@@ -173,9 +173,8 @@ def site_dashboard(request):
             "history": queries.site_category_history(site),
             "memberships": queries.site_memberships(site),
             "partners": queries.site_partner_organisations(site),
-            "framework": framework,
-            "challenges": framework_queries.challenges(framework) if framework else [],
             "can_edit": request.site_access >= SiteAccess.EDIT,
+            "panels": panels.panels_for(panels.SITE_DASHBOARD, request, site),
         },
     )
 
@@ -193,14 +192,19 @@ def team_detail(request, team):
     return render(
         request,
         "programme/team_detail.html",
-        {"site": request.site, "team": team, "can_edit": request.site_access >= SiteAccess.EDIT},
+        {
+            "site": request.site,
+            "team": team,
+            "can_edit": request.site_access >= SiteAccess.EDIT,
+            "panels": panels.panels_for(panels.TEAM_PAGE, request, team),
+        },
     )
 
 
 @site_view(SiteAccess.EDIT)
 @require_http_methods(["GET", "POST"])
 def team_create(request):
-    form = TeamForm(request.POST or None)
+    form = TeamForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "imroc.assessment"
+    label = "assessment"
+    verbose_name = "Self-assessment"
+
+    def ready(self):
+        from imroc.assessment.panels import team_trip
+        from imroc.core import panels
+
+        panels.register(
+            panels.TEAM_PAGE,
+            panels.Panel("trip", 10, "assessment/panels/team_trip.html", team_trip),
+        )

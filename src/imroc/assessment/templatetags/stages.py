@@ -1,0 +1,19 @@
+from django import template
+
+from imroc.assessment.presenters import level_name
+
+register = template.Library()
+
+
+@register.filter
+def stage_name(level):
+    """The name of a level: 'Not yet started', 'Engagement', 'Development' or 'Transformation'."""
+    return level_name(level)
+
+
+@register.filter
+def signed(value):
+    """+1, 0 or -1 style, for changes between rounds."""
+    if value is None:
+        return "–"
+    return f"+{value}" if value > 0 else str(value)

@@ -1,0 +1,365 @@
+"""Self-assessment rounds and team TRIPs. Thin views: reads in queries, writes in services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from imroc.assessment import queries, services
+from imroc.assessment.forms import (
+    AttendanceForm,
+    ConsensusForm,
+    GroupForm,
+    RatingsForm,
+    StartRoundForm,
+    TeamBenchmarkForm,
+    TeamPrioritiesForm,
+    TeamResourcesForm,
+    TeamReviewForm,
+)
+from imroc.assessment.presenters import present_round
+from imroc.core.services import StaleEditError
+from imroc.framework import queries as framework_queries
+from imroc.programme import queries as programme_queries
+from imroc.programme.access import SiteAccess, site_view
+from imroc.programme.models import StakeholderGroup
+
+STALE = (
+    "Someone else saved changes here after you opened this page. Your changes have not been "
+    "saved: they are still in the form below. Check them against the latest values, then save again."
+)
+
+
+def _round_or_404(site, public_id):
+    found = queries.site_round(site, public_id)
+    if found is None:
+        raise Http404("No such round")
+    return found
+
+
+def _round_url(assessment_round):
+    return redirect(
+        "assessment:round", site=assessment_round.site.slug, round=assessment_round.public_id
+    )
+
+
+@site_view()
+def round_list(request):
+    return render(
+        request,
+        "assessment/round_list.html",
+        {
+            "site": request.site,
+            "rounds": queries.site_rounds(request.site),
+            "can_edit": request.site_access >= SiteAccess.EDIT,
+        },
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def round_start(request):
+    form = StartRoundForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = services.start_round(
+                request.site,
+                framework=framework_queries.current_version(request.site.programme.framework_key),
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except services.AssessmentError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(
+                request, f"Started “{started.title}”. Each group can now give its ratings."
+            )
+            return _round_url(started)
+    return render(request, "assessment/round_start.html", {"site": request.site, "form": form})
+
+
+@site_view()
+def round_detail(request, round):
+    site = request.site
+    assessment_round = _round_or_404(site, round)
+    challenges = list(framework_queries.challenges(assessment_round.framework_version))
+    presenter = present_round(
+        assessment_round,
+        challenges,
+        queries.round_ratings(assessment_round),
+        queries.round_consensus(assessment_round),
+        dict(assessment_round.attendance.values_list("stakeholder_group", "count")),
+        queries.rounds_in_order(site),
+        queries.consensus_by_round(site),
+    )
+    return render(
+        request,
+        "assessment/round_detail.html",
+        {
+            "site": site,
+            "round": assessment_round,
+            "view": presenter,
+            "can_edit": request.site_access >= SiteAccess.EDIT and assessment_round.is_open,
+            "can_rate": request.site_access >= SiteAccess.CONTRIBUTE and assessment_round.is_open,
+        },
+    )
+
+
+def _rating_group(request):
+    """Partners give their own group's view; members and leads may enter any group's."""
+    if request.site_access == SiteAccess.CONTRIBUTE:
+        membership = programme_queries.site_membership(request.site, request.user)
+        return membership.stakeholder_group, None
+    data = request.POST if request.method == "POST" else request.GET
+    form = GroupForm(data if "group" in data else None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["group"], form
+    return None, form
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def round_rate(request, round):
+    assessment_round = _round_or_404(request.site, round)
+    if not assessment_round.is_open:
+        messages.error(request, "This round is closed, so its ratings cannot change.")
+        return _round_url(assessment_round)
+    group, group_form = _rating_group(request)
+    context = {"site": request.site, "round": assessment_round, "group_form": group_form}
+    if group is None:
+        return render(request, "assessment/round_rate.html", context)
+    challenges = framework_queries.grid(assessment_round.framework_version)[1]
+
+    def current():
+        return {
+            r.challenge_id: (r.level, r.evidence, r.version)
+            for r in queries.round_ratings(assessment_round).filter(stakeholder_group=group)
+        }
+
+    form = RatingsForm(
+        request.POST if request.method == "POST" else None, challenges=challenges, current=current()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_ratings(
+                assessment_round, group=group, entries=form.entries(), actor=request.user
+            )
+        except StaleEditError:
+            form.add_error(None, STALE)
+            form.refresh_versions(current())
+        except services.AssessmentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved the {StakeholderGroup(group).label.lower()} ratings.")
+            return _round_url(assessment_round)
+    context.update(form=form, group=group, group_label=StakeholderGroup(group).label)
+    return render(request, "assessment/round_rate.html", context)
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def round_consensus(request, round):
+    assessment_round = _round_or_404(request.site, round)
+    if not assessment_round.is_open:
+        messages.error(request, "This round is closed, so its consensus cannot change.")
+        return _round_url(assessment_round)
+    challenges = framework_queries.grid(assessment_round.framework_version)[1]
+    ratings = list(queries.round_ratings(assessment_round))
+
+    def current():
+        return {
+            c.challenge_id: (c.level, c.rationale, c.version)
+            for c in queries.round_consensus(assessment_round)
+        }
+
+    form = ConsensusForm(
+        request.POST if request.method == "POST" else None, challenges=challenges, current=current()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_consensus(assessment_round, entries=form.entries(), actor=request.user)
+        except StaleEditError:
+            form.add_error(None, STALE)
+            form.refresh_versions(current())
+        except services.AssessmentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Saved the agreed stages.")
+            return _round_url(assessment_round)
+    by_challenge = {}
+    for rating in ratings:
+        by_challenge.setdefault(rating.challenge_id, []).append(rating)
+    return render(
+        request,
+        "assessment/round_consensus.html",
+        {
+            "site": request.site,
+            "round": assessment_round,
+            "form": form,
+            "rows": [(*row, by_challenge.get(row[0].pk, [])) for row in form.rows()],
+        },
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def round_attendance(request, round):
+    assessment_round = _round_or_404(request.site, round)
+    initial = dict(assessment_round.attendance.values_list("stakeholder_group", "count"))
+    form = AttendanceForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.record_attendance(assessment_round, counts=form.counts(), actor=request.user)
+        messages.success(request, "Saved who took part.")
+        return _round_url(assessment_round)
+    return render(
+        request,
+        "assessment/round_attendance.html",
+        {"site": request.site, "round": assessment_round, "form": form},
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_POST
+def round_close(request, round):
+    assessment_round = _round_or_404(request.site, round)
+    try:
+        services.close_round(assessment_round, actor=request.user)
+    except services.AssessmentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Closed the round. Its agreed stages are now on the dashboard.")
+    return _round_url(assessment_round)
+
+
+# --- Team TRIP -----------------------------------------------------------------------------
+
+
+def _team_or_404(site, slug):
+    team = programme_queries.site_team(site, slug)
+    if team is None:
+        raise Http404("No such team")
+    return team
+
+
+def _team_url(team):
+    return redirect("sites:team", site=team.site.slug, team=team.slug)
+
+
+def _current_challenges(site):
+    framework = framework_queries.current_version(site.programme.framework_key)
+    return framework_queries.grid(framework)[1] if framework else []
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def trip_resources(request, team):
+    team = _team_or_404(request.site, team)
+    resources = queries.team_resources(team)
+    initial = {"people": "", "strengths": "", "links": "", "version": 0}
+    if resources:
+        initial = {f: getattr(resources, f) for f in services.RESOURCE_FIELDS} | {
+            "version": resources.version
+        }
+    form = TeamResourcesForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.save_team_resources(
+                team, actor=request.user, expected_version=form.cleaned_data["version"], **data
+            )
+        except StaleEditError:
+            form.add_error(None, STALE)
+            latest = queries.team_resources(team)
+            form.data = form.data.copy()
+            form.data["version"] = latest.version if latest else 0
+        else:
+            messages.success(request, "Saved the team's resources.")
+            return _team_url(team)
+    return render(
+        request,
+        "assessment/trip_form.html",
+        {"site": request.site, "team": team, "form": form, "title": "The team's resources"},
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def trip_benchmark(request, team):
+    team = _team_or_404(request.site, team)
+    challenges = _current_challenges(request.site)
+    if not challenges:
+        messages.error(request, "The programme has not published a framework yet.")
+        return _team_url(team)
+    latest = {
+        b.challenge_id: (b.level, b.notes, None) for b in queries.latest_team_benchmarks(team)
+    }
+    form = TeamBenchmarkForm(
+        request.POST if request.method == "POST" else None, challenges=challenges, current=latest
+    )
+    if request.method == "POST" and form.is_valid():
+        services.benchmark_team(
+            team,
+            assessed_on=form.cleaned_data["assessed_on"],
+            levels={e.challenge: (e.level, e.text) for e in form.entries()},
+            actor=request.user,
+        )
+        messages.success(request, "Saved the team's benchmark.")
+        return _team_url(team)
+    return render(
+        request,
+        "assessment/trip_benchmark.html",
+        {"site": request.site, "team": team, "form": form},
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def trip_priorities(request, team):
+    team = _team_or_404(request.site, team)
+    challenges = _current_challenges(request.site)
+    initial = {}
+    for p in queries.team_priorities(team):
+        initial[f"challenge_{p.rank}"] = str(p.challenge_id)
+        initial[f"aim_{p.rank}"] = p.aim
+    form = TeamPrioritiesForm(
+        request.POST if request.method == "POST" else None, challenges=challenges, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_team_priorities(
+                team, priorities=form.priorities, on=timezone.localdate(), actor=request.user
+            )
+        except services.AssessmentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Saved the team's priorities.")
+            return _team_url(team)
+    return render(
+        request,
+        "assessment/trip_form.html",
+        {
+            "site": request.site,
+            "team": team,
+            "form": form,
+            "title": "The team's top three priorities",
+        },
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def trip_review(request, team):
+    team = _team_or_404(request.site, team)
+    form = TeamReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.review_team(team, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Saved the review.")
+        return _team_url(team)
+    return render(
+        request,
+        "assessment/trip_form.html",
+        {"site": request.site, "team": team, "form": form, "title": "Review and reset the plan"},
+    )

@@ -1,0 +1,55 @@
+"""Form helpers shared by every app: dates people can type, and plain messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+EARLIEST = dt.date(2000, 1, 1)
+DATE_ERRORS = {"required": "Enter the date.", "invalid": "Enter a real date, like 2024-03-31."}
+TEXT_ERRORS = {"max_length": "Keep this to %(limit_value)d characters or fewer."}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def check_date(value: dt.date | None, what: str, future_days: int = 366) -> dt.date | None:
+    """Refuse dates that are surely typing mistakes: before 2000, or far in the future."""
+    if value is None:
+        return value
+    if value < EARLIEST:
+        raise forms.ValidationError(f"{what} must be in the year 2000 or later.")
+    if value > timezone.localdate() + dt.timedelta(days=future_days):
+        if future_days == 0:
+            raise forms.ValidationError(f"{what} cannot be in the future.")
+        raise forms.ValidationError(f"{what} is too far in the future. Check the year.")
+    return value
+
+
+def text_field(
+    label: str,
+    *,
+    required: bool = False,
+    max_length: int = 4000,
+    rows: int = 3,
+    help_text: str = "",
+    required_message: str = "",
+) -> forms.CharField:
+    """A multi-line text field with plain-English messages."""
+    errors = dict(TEXT_ERRORS)
+    if required_message:
+        errors["required"] = required_message
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=errors,
+    )

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class ImprovementConfig(AppConfig):
+    name = "imroc.improvement"
+    label = "improvement"
+    verbose_name = "Improvement"
+
+    def ready(self):
+        from imroc.core import panels
+        from imroc.improvement import panels as improvement_panels
+
+        panels.register(
+            panels.SITE_DASHBOARD,
+            panels.Panel(
+                "improvement",
+                10,
+                "improvement/panels/dashboard.html",
+                improvement_panels.site_dashboard,
+            ),
+        )

@@ -1,0 +1,128 @@
+"""The site dashboard's improvement panel. Every figure comes from the records, in fixed queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from statistics import mean
+
+from django.db.models import Count
+from django.utils import timezone
+
+from imroc.assessment import queries as assessment_queries
+from imroc.assessment.models import LIVED_EXPERIENCE_GROUPS, STAFF_GROUPS, AssessmentRound
+from imroc.framework import queries as framework_queries
+from imroc.improvement import queries
+from imroc.improvement.models import Goal
+
+
+@dataclass
+class StageRow:
+    challenge: object
+    baseline: int | None
+    latest: int | None
+    target: int | None
+    priority: bool
+
+    @property
+    def change(self) -> int | None:
+        if self.baseline is None or self.latest is None:
+            return None
+        return self.latest - self.baseline
+
+
+def _share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def site_dashboard(request, site) -> dict:
+    today = timezone.localdate()
+    framework = framework_queries.current_version(site.programme.framework_key)
+    challenges = list(framework_queries.challenges(framework)) if framework else []
+
+    closed = [
+        r
+        for r in assessment_queries.rounds_in_order(site)
+        if r.status == AssessmentRound.Status.CLOSED
+    ]
+    levels = assessment_queries.consensus_by_round(site)
+    baseline = closed[0] if closed else None
+    latest = closed[-1] if closed else None
+
+    goals = list(queries.site_goals(site))
+    targets: dict[str, int] = {}
+    for goal in goals:
+        if goal.is_open and goal.target_level is not None:
+            slug = goal.challenge.slug
+            targets[slug] = max(targets.get(slug, 0), goal.target_level)
+    priorities = {p.challenge.slug for p in queries.active_priorities(site)}
+
+    rows = [
+        StageRow(
+            challenge=c,
+            baseline=levels.get(baseline.pk, {}).get(c.slug) if baseline else None,
+            latest=levels.get(latest.pk, {}).get(c.slug) if latest else None,
+            target=targets.get(c.slug),
+            priority=c.slug in priorities,
+        )
+        for c in challenges
+    ]
+
+    status_counts = Counter(g.status for g in goals)
+    overdue_goals = [
+        g for g in goals if g.is_open and g.next_review_on and g.next_review_on < today
+    ]
+    site_review_due = queries.next_site_review(site)
+    in_flight = list(queries.cycles_in_flight(site).order_by("ends_on")[:5])
+    in_flight_count = queries.cycles_in_flight(site).aggregate(n=Count("id"))["n"]
+
+    # Co-production, from the records.
+    group_counts = assessment_queries.rating_group_counts(site)
+    total_ratings = sum(group_counts.values())
+    lived_ratings = sum(n for g, n in group_counts.items() if g in LIVED_EXPERIENCE_GROUPS)
+    lived_rated = assessment_queries.lived_experience_rated(site)
+    rounds_with_lived = sum(
+        1 for r in closed if levels.get(r.pk) and set(levels[r.pk]) <= lived_rated.get(r.pk, set())
+    )
+    divergence = None
+    if latest is not None:
+        by_challenge: dict[str, dict[str, list[int]]] = {}
+        for _, slug, group, level in assessment_queries.group_levels(site, [latest.pk]):
+            side = (
+                "staff"
+                if group in STAFF_GROUPS
+                else "lived"
+                if group in LIVED_EXPERIENCE_GROUPS
+                else None
+            )
+            if side:
+                by_challenge.setdefault(slug, {"staff": [], "lived": []})[side].append(level)
+        gaps = [
+            mean(v["staff"]) - mean(v["lived"])
+            for v in by_challenge.values()
+            if v["staff"] and v["lived"]
+        ]
+        divergence = round(mean(gaps), 1) if gaps else None
+
+    return {
+        "framework": framework,
+        "rows": rows,
+        "baseline": baseline,
+        "latest": latest,
+        "open_round": assessment_queries.open_round(site),
+        "status_counts": [
+            (label, status_counts.get(value, 0)) for value, label in Goal.Status.choices
+        ],
+        "goal_count": len(goals),
+        "overdue_goals": overdue_goals,
+        "site_review_due": site_review_due,
+        "site_review_overdue": bool(site_review_due and site_review_due < today),
+        "in_flight": in_flight,
+        "in_flight_count": in_flight_count,
+        "co_lead_share": _share(sum(1 for g in goals if g.co_lead_id), len(goals)),
+        "lived_rating_share": _share(lived_ratings, total_ratings),
+        "total_ratings": total_ratings,
+        "rounds_with_lived": rounds_with_lived,
+        "closed_rounds": len(closed),
+        "divergence": divergence,
+    }

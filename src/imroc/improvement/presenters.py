@@ -1,0 +1,64 @@
+"""Shape goals, cycles and drivers for the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from imroc.improvement.models import Driver, PdsaCycle
+
+FIELD_LABELS = {
+    "challenge": "Challenge", "title": "Goal", "description": "Description", "target_level": "Stage to reach",
+    "target_value": "Measure value", "target_value_meaning": "What the value measures", "target_date": "Reach it by",
+    "owner": "Owner", "co_lead": "Co-lead", "status": "Status", "chime": "CHIME", "next_review_on": "Review date",
+}  # fmt: skip
+
+
+def ramps(cycles: list[PdsaCycle]) -> list[list[PdsaCycle]]:
+    """Group cycles into ramps: chains of cycles, each building on the one before."""
+    by_id = {c.pk: c for c in cycles}
+    children: dict[int | None, list[PdsaCycle]] = {}
+    for cycle in cycles:
+        parent = cycle.previous_id if cycle.previous_id in by_id else None
+        children.setdefault(parent, []).append(cycle)
+    result = []
+    for root in children.get(None, []):
+        ramp, stack = [], [root]
+        while stack:
+            cycle = stack.pop(0)
+            ramp.append(cycle)
+            stack = children.get(cycle.pk, []) + stack
+        result.append(ramp)
+    return result
+
+
+@dataclass
+class DriverNode:
+    driver: Driver
+    children: list[DriverNode] = field(default_factory=list)
+
+
+def driver_tree(drivers: list[Driver]) -> list[DriverNode]:
+    nodes = {d.pk: DriverNode(d) for d in drivers}
+    roots = []
+    for d in drivers:
+        if d.parent_id and d.parent_id in nodes:
+            nodes[d.parent_id].children.append(nodes[d.pk])
+        else:
+            roots.append(nodes[d.pk])
+    return roots
+
+
+@dataclass
+class HistoryEntry:
+    change: object
+    fields: list[tuple[str, object, object]]
+
+
+def goal_history(changes) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            change=c,
+            fields=[(FIELD_LABELS.get(k, k), c.before.get(k), c.after.get(k)) for k in c.after],
+        )
+        for c in changes
+    ]

@@ -1,0 +1,369 @@
+"""Priorities, goals, PDSA cycles and reviews. Thin views: reads in queries, writes in services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from imroc.core.services import StaleEditError
+from imroc.framework import queries as framework_queries
+from imroc.improvement import queries, services
+from imroc.improvement.forms import (
+    AdjustGoalForm,
+    CycleForm,
+    DriverForm,
+    GoalForm,
+    PlanForm,
+    PrioritiesForm,
+    ReviewForm,
+)
+from imroc.improvement.presenters import driver_tree, goal_history, ramps
+from imroc.programme.access import SiteAccess, site_view
+
+STALE = (
+    "Someone else saved changes here after you opened this page. Your changes have not been "
+    "saved: they are still in the form below. Check them against the latest version, then save again."
+)
+
+
+def _framework_challenges(site):
+    return framework_queries.current_challenges(site.programme.framework_key)
+
+
+def _goal_or_404(site, public_id):
+    goal = queries.site_goal(site, public_id)
+    if goal is None:
+        raise Http404("No such goal")
+    return goal
+
+
+def _cycle_or_404(goal, public_id):
+    cycle = queries.goal_cycle(goal, public_id)
+    if cycle is None:
+        raise Http404("No such cycle")
+    return cycle
+
+
+def _can_change(request, goal) -> bool:
+    """Members and leads change any goal; partners change the goals they co-lead."""
+    if request.site_access >= SiteAccess.EDIT:
+        return True
+    return request.site_access == SiteAccess.CONTRIBUTE and goal.co_lead_id == request.user.pk
+
+
+def _require_change(request, goal) -> None:
+    if not _can_change(request, goal):
+        raise PermissionDenied
+
+
+def _goal_url(goal):
+    return redirect("improvement:goal", site=goal.site.slug, goal=goal.public_id)
+
+
+@site_view()
+def goal_list(request):
+    site = request.site
+    goals = list(queries.site_goals(site))
+    return render(
+        request,
+        "improvement/goal_list.html",
+        {
+            "site": site,
+            "priorities": list(queries.active_priorities(site)),
+            "goals": goals,
+            "site_reviews": list(queries.site_reviews(site)[:5]),
+            "can_edit": request.site_access >= SiteAccess.EDIT,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def priorities(request):
+    site = request.site
+    current = [p.challenge_id for p in queries.active_priorities(site)]
+    form = PrioritiesForm(
+        request.POST if request.method == "POST" else None,
+        challenges=_framework_challenges(site),
+        initial={"challenges": current},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.choose_priorities(
+            site,
+            challenges=list(form.cleaned_data["challenges"]),
+            on=timezone.localdate(),
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        messages.success(request, "Saved the priorities. Now set goals for them.")
+        return redirect("improvement:goals", site=site.slug)
+    return render(request, "improvement/priorities.html", {"site": site, "form": form})
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def goal_create(request):
+    site = request.site
+    initial = {"owner": request.user.pk, "status": "active"}
+    if request.GET.get("challenge"):
+        initial["challenge"] = request.GET["challenge"]
+    form = GoalForm(
+        request.POST if request.method == "POST" else None, initial=initial, challenges=_framework_challenges(site),
+        people=queries.site_people_users(site), partners=queries.site_partner_users(site),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.create_goal(site, actor=request.user, **form.goal_fields())
+        except services.ImprovementError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Added the goal.")
+            return _goal_url(goal)
+    return render(request, "improvement/goal_form.html", {"site": site, "form": form, "goal": None})
+
+
+@site_view()
+def goal_detail(request, goal):
+    site = request.site
+    goal = _goal_or_404(site, goal)
+    cycles = queries.goal_cycles(goal)
+    return render(
+        request,
+        "improvement/goal_detail.html",
+        {
+            "site": site,
+            "goal": goal,
+            "ramps": ramps(cycles),
+            "cycle_count": len(cycles),
+            "drivers": driver_tree(queries.goal_drivers(goal)),
+            "history": goal_history(queries.goal_changes(goal)),
+            "reviews": queries.goal_reviews(goal),
+            "can_change": _can_change(request, goal),
+        },
+    )
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def goal_adjust(request, goal):
+    site = request.site
+    goal = _goal_or_404(site, goal)
+    _require_change(request, goal)
+    initial = {
+        name: getattr(goal, name)
+        for name in services.GOAL_FIELDS
+        if name not in ("challenge", "owner", "co_lead")
+    } | {
+        "challenge": goal.challenge_id,
+        "owner": goal.owner_id,
+        "co_lead": goal.co_lead_id,
+        "version": goal.version,
+    }
+    form = AdjustGoalForm(
+        request.POST if request.method == "POST" else None, initial=initial, challenges=_adjust_challenges(site, goal),
+        people=queries.site_people_users(site), partners=queries.site_partner_users(site),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adjust_goal(
+                goal, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
+                reason=form.cleaned_data["reason"], **form.goal_fields(),
+            )  # fmt: skip
+        except StaleEditError:
+            form.add_error(None, STALE)
+            latest = queries.site_goal(site, goal.public_id)
+            form.data = form.data.copy()
+            form.data["version"] = latest.version
+        except services.ImprovementError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(
+                request, "Saved the change. The goal's history shows what changed and why."
+            )
+            return _goal_url(goal)
+    return render(request, "improvement/goal_form.html", {"site": site, "form": form, "goal": goal})
+
+
+def _adjust_challenges(site, goal):
+    """The framework in use, plus the goal's own challenge if it came from an older version."""
+    return framework_queries.current_challenges(
+        site.programme.framework_key, also=goal.challenge_id
+    )
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def driver_add(request, goal):
+    goal = _goal_or_404(request.site, goal)
+    _require_change(request, goal)
+    form = DriverForm(
+        request.POST if request.method == "POST" else None,
+        drivers=goal.drivers.exclude(kind="change_idea"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_driver(goal, actor=request.user, **form.cleaned_data)
+        except services.ImprovementError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Added to the driver diagram.")
+            return _goal_url(goal)
+    return render(request, "improvement/simple_form.html", {
+        "site": request.site, "goal": goal, "form": form, "title": "Add to the driver diagram",
+        "intro": "A driver diagram links the aim (the goal) to the things that drive it, and to change ideas you can test.",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def cycle_create(request, goal):
+    goal = _goal_or_404(request.site, goal)
+    _require_change(request, goal)
+    previous = None
+    after = request.POST.get("after") or request.GET.get("after")
+    if after:
+        previous = queries.goal_cycle(goal, after) if _is_uuid(after) else None
+        if previous is None:
+            raise Http404("No such cycle")
+    initial = {}
+    if previous is not None:
+        initial = {
+            "change_idea": previous.change_idea,
+            "who": previous.who,
+            "where": previous.where,
+        }
+    form = PlanForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.start_cycle(
+                goal, actor=request.user, previous=previous, **form.cleaned_data
+            )
+        except services.ImprovementError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Planned the cycle. Record what happens as the test goes on.")
+            return redirect(
+                "improvement:cycle",
+                site=request.site.slug,
+                goal=goal.public_id,
+                cycle=cycle.public_id,
+            )
+    return render(request, "improvement/cycle_form.html", {
+        "site": request.site, "goal": goal, "form": form, "cycle": None, "previous": previous,
+    })  # fmt: skip
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@site_view()
+def cycle_detail(request, goal, cycle):
+    goal = _goal_or_404(request.site, goal)
+    cycle = _cycle_or_404(goal, cycle)
+    return render(request, "improvement/cycle_detail.html", {
+        "site": request.site, "goal": goal, "cycle": cycle, "can_change": _can_change(request, goal),
+        "next_cycles": list(cycle.next_cycles.all()),
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def cycle_edit(request, goal, cycle):
+    goal = _goal_or_404(request.site, goal)
+    _require_change(request, goal)
+    cycle = _cycle_or_404(goal, cycle)
+    form = CycleForm(
+        request.POST if request.method == "POST" else None,
+        instance=cycle,
+        initial={"version": cycle.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cycle(
+                cycle,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"] or 0,
+                **form.cycle_fields(),
+            )
+        except StaleEditError:
+            form.add_error(None, STALE)
+            latest = queries.goal_cycle(goal, cycle.public_id)
+            form.data = form.data.copy()
+            form.data["version"] = latest.version
+        except services.ImprovementError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Saved the cycle.")
+            return redirect(
+                "improvement:cycle",
+                site=request.site.slug,
+                goal=goal.public_id,
+                cycle=cycle.public_id,
+            )
+    return render(request, "improvement/cycle_form.html", {
+        "site": request.site, "goal": goal, "form": form, "cycle": cycle, "previous": cycle.previous,
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def goal_review(request, goal):
+    goal = _goal_or_404(request.site, goal)
+    _require_change(request, goal)
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        for_goal=True,
+        initial={"held_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_review(request.site, goal=goal, actor=request.user, **form.cleaned_data)
+        except services.ImprovementError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Saved the review.")
+            if form.cleaned_data["decision"] == "adjust":
+                return redirect(
+                    "improvement:goal_adjust", site=request.site.slug, goal=goal.public_id
+                )
+            return _goal_url(goal)
+    return render(request, "improvement/simple_form.html", {
+        "site": request.site, "goal": goal, "form": form, "title": "Review the goal",
+        "intro": "Look at the goal's PDSA cycles and measures, score the progress, and decide what happens next.",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def site_review(request):
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        for_goal=False,
+        initial={"held_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_review(
+                request.site, goal=None, actor=request.user, decision="", **form.cleaned_data
+            )
+        except services.ImprovementError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Saved the review of the site's plan.")
+            return redirect("improvement:goals", site=request.site.slug)
+    return render(request, "improvement/simple_form.html", {
+        "site": request.site, "goal": None, "form": form, "title": "Review the site's plan",
+        "intro": "Step back from single goals: is the plan as a whole working? Set the date of the next review.",
+    })  # fmt: skip
