@@ -1,10 +1,15 @@
+"""The demo programme. Building it takes seconds, so each test builds it once and asks a lot."""
+
 from __future__ import annotations
 
 from collections import Counter
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from imroc.assessment.models import AssessmentRound, TeamPriority
+from imroc.improvement.models import Driver, GoalChange, PdsaCycle, Review
 from imroc.programme.demo import KAMPALA_TEAM, KAMPALA_USERS
 from imroc.programme.models import Application, Organisation, Programme, Site
 
@@ -15,16 +20,24 @@ def _counts():
         Application.objects.count(),
         Site.objects.count(),
         Organisation.objects.count(),
+        AssessmentRound.objects.count(),
+        PdsaCycle.objects.count(),
     )
 
 
-@pytest.fixture
-def demo(db):
-    call_command("demo", allow_in_production=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def _demo(**options) -> str:
+    out = StringIO()
+    call_command("demo", allow_in_production=True, stdout=out, **options)
+    return out.getvalue()
 
 
 @pytest.mark.django_db
-def test_demo_builds_the_seed_programme(demo):
+def test_demo_builds_the_seed_programme_and_can_run_again(settings):
+    out = _demo(password="another-pass")
+    for name in ["programme-admin", "site-lead-1", "site-lead-2", "partner-1", "viewer-1"]:
+        assert name in out
+    assert "another-pass" in out
+
     programme = Programme.objects.get()
     assert str(programme.start_date) == "2011-04-01"
     applications = Application.objects.all()
@@ -47,35 +60,18 @@ def test_demo_builds_the_seed_programme(demo):
     }
     assert all(site.teams.exists() for site in Site.objects.all())
 
-
-@pytest.mark.django_db
-def test_demo_twice_changes_nothing(demo, capsys):
     before = _counts()
-    call_command("demo", allow_in_production=True)
+    assert "already loaded" in _demo()
     assert _counts() == before
-    assert "already loaded" in capsys.readouterr().out
 
-
-@pytest.mark.django_db
-def test_demo_reset_rebuilds(demo):
-    before = _counts()
     old = set(Site.objects.values_list("public_id", flat=True))
-    call_command("demo", allow_in_production=True, reset=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _demo(reset=True)
     assert _counts() == before
     assert not old & set(Site.objects.values_list("public_id", flat=True))
 
 
 @pytest.mark.django_db
-def test_demo_prints_the_sign_ins(db, capsys):
-    call_command("demo", allow_in_production=True, password="another-pass")
-    out = capsys.readouterr().out
-    for name in ["programme-admin", "site-lead-1", "site-lead-2", "partner-1", "viewer-1"]:
-        assert name in out
-    assert "another-pass" in out
-
-
-@pytest.mark.django_db
-def test_demo_is_refused_when_debug_is_off(db, settings):
+def test_demo_is_refused_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="refused when DEBUG is off") as caught:
         call_command("demo")
@@ -84,9 +80,29 @@ def test_demo_is_refused_when_debug_is_off(db, settings):
 
 
 @pytest.mark.django_db
-def test_demo_journey(demo, client):
-    """The issue's 'done when': site-lead-1 sees their site; site-lead-2 gets 404 for it."""
+def test_demo_journeys_and_sign_ins(client):
+    _demo()
     first_demo = Site.objects.filter(category="demonstration").order_by("id").first()
+    rounds = AssessmentRound.objects.filter(site=first_demo).order_by("held_on")
+    assert rounds.first().held_on.year == 2011
+    assert rounds.last().held_on.year == 2014
+    assert all(r.status == "closed" for r in rounds)
+    gaps = [(b.held_on - a.held_on).days for a, b in zip(rounds, list(rounds)[1:], strict=False)]
+    assert all(180 <= gap <= 370 for gap in gaps)
+    for site in Site.objects.filter(category__in=["demonstration", "pilot"]):
+        assert site.goals.exists() and PdsaCycle.objects.filter(goal__site=site).count() >= 3
+        assert Review.objects.filter(site=site, goal__isnull=False).exists()
+    assert PdsaCycle.objects.filter(decision="abandon").exists()
+    assert PdsaCycle.objects.filter(previous__isnull=False).exists()
+    assert GoalChange.objects.exists()
+    assert Driver.objects.filter(goal__site=first_demo).count() == 6
+    assert TeamPriority.objects.filter(team__site=first_demo).exists()
+    # The journey moves from engagement towards transformation.
+    baseline, latest = rounds.first(), rounds.last()
+    assert sum(c.level for c in latest.consensus.all()) > sum(
+        c.level for c in baseline.consensus.all()
+    )
+
     client.post("/accounts/login/", {"username": "site-lead-1", "password": "recovery-demo"})
     dashboard = client.get("/", follow=True)
     assert dashboard.redirect_chain[-1][0] == f"/sites/{first_demo.slug}/"

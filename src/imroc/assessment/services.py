@@ -61,7 +61,7 @@ def start_round(
             framework_version=framework,
             title=title,
             held_on=held_on,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=audit.user_of(actor),
         )
         audit.record(
             actor,
@@ -112,7 +112,7 @@ def save_ratings(
                     stakeholder_group=group,
                     level=entry.level,
                     evidence=entry.text,
-                    given_by=actor,
+                    given_by=audit.user_of(actor),
                 )
                 audit.record(
                     actor, "rating.create", rating, site=assessment_round.site,
@@ -122,7 +122,11 @@ def save_ratings(
                 if entry.expected_version != rating.version:
                     raise StaleEditError(rating)
                 before = audit.snapshot(rating, ["level", "evidence"])
-                rating.level, rating.evidence, rating.given_by = entry.level, entry.text, actor
+                rating.level, rating.evidence, rating.given_by = (
+                    entry.level,
+                    entry.text,
+                    audit.user_of(actor),
+                )
                 save_versioned(rating, entry.expected_version, ["level", "evidence", "given_by"])
                 audit.record(
                     actor, "rating.update", rating, site=assessment_round.site, before=before,
@@ -151,7 +155,7 @@ def save_consensus(
                     challenge=entry.challenge,
                     level=entry.level,
                     rationale=entry.text,
-                    agreed_by=actor,
+                    agreed_by=audit.user_of(actor),
                 )
                 audit.record(
                     actor, "consensus.create", agreed, site=assessment_round.site,
@@ -161,7 +165,11 @@ def save_consensus(
                 if entry.expected_version != agreed.version:
                     raise StaleEditError(agreed)
                 before = audit.snapshot(agreed, ["level", "rationale"])
-                agreed.level, agreed.rationale, agreed.agreed_by = entry.level, entry.text, actor
+                agreed.level, agreed.rationale, agreed.agreed_by = (
+                    entry.level,
+                    entry.text,
+                    audit.user_of(actor),
+                )
                 save_versioned(agreed, entry.expected_version, ["level", "rationale", "agreed_by"])
                 audit.record(
                     actor, "consensus.update", agreed, site=assessment_round.site, before=before,
@@ -282,7 +290,7 @@ def review_team(team: Team, *, actor, **fields) -> TeamReview:
     with transaction.atomic():
         review = TeamReview.objects.create(
             team=team,
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=audit.user_of(actor),
             **fields,
         )
         audit.record(actor, "trip.review", review, site=team.site, after=fields)

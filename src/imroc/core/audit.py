@@ -85,3 +85,8 @@ def record(
         after=_plain(after) if after is not None else None,
         request_id=current_request_id(),
     )
+
+
+def user_of(actor: Any):
+    """The user behind an actor, or None for a system actor: for 'recorded by' fields."""
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -101,7 +101,7 @@ def publish_version(version: FrameworkVersion, actor) -> FrameworkVersion:
             previous.save(update_fields=["status", "updated_at"])
         version.status = FrameworkVersion.Status.PUBLISHED
         version.published_at = timezone.now()
-        version.published_by = actor if getattr(actor, "is_authenticated", False) else None
+        version.published_by = audit.user_of(actor)
         version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
         audit.record(
             actor,

@@ -7,9 +7,11 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Improvement"
 
     def ready(self):
-        from imroc.core import panels
+        from imroc.core import demo, panels
+        from imroc.improvement import demo as improvement_demo
         from imroc.improvement import panels as improvement_panels
 
+        demo.register(demo.DemoStep("improvement", 10, improvement_demo.build_demo))
         panels.register(
             panels.SITE_DASHBOARD,
             panels.Panel(

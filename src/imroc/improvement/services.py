@@ -119,7 +119,7 @@ def adjust_goal(goal: Goal, *, actor, expected_version: int, reason: str, **fiel
         save_versioned(goal, expected_version, list(fields))
         GoalChange.objects.create(
             goal=goal,
-            changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            changed_by=audit.user_of(actor),
             reason=reason.strip(),
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
@@ -209,7 +209,7 @@ def record_review(
         review = Review.objects.create(
             site=site, goal=goal, held_on=held_on, progress_score=progress_score, decision=decision,
             notes=notes, next_review_on=next_review_on,
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=audit.user_of(actor),
         )  # fmt: skip
         if goal is not None:
             goal = Goal.objects.select_for_update().get(pk=goal.pk)

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from imroc.accounts import services as account_services
 from imroc.core import audit
+from imroc.core import demo as demo_steps
 from imroc.core.audit import SystemActor
 from imroc.framework.services import load_bundled_frameworks
 from imroc.programme import services
@@ -25,6 +26,7 @@ from imroc.programme.models import (
     Organisation,
     Programme,
     ProgrammeRole,
+    Site,
     SiteRole,
     StakeholderGroup,
     Team,
@@ -127,7 +129,21 @@ def reset() -> None:
     User = get_user_model()
     with transaction.atomic():
         programme = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
+        demo_people = set(
+            User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list(
+                "id", flat=True
+            )
+        )
         if programme is not None:
+            # People made up for the demo's other sites have roles in this programme only.
+            demo_people |= set(
+                User.objects.filter(site_memberships__site__programme=programme)
+                .exclude(site_memberships__site__in=Site.objects.exclude(programme=programme))
+                .exclude(
+                    programme_memberships__programme__in=Programme.objects.exclude(pk=programme.pk)
+                )
+                .values_list("id", flat=True)
+            )
             org_ids = set(programme.sites.values_list("organisation_id", flat=True))
             org_ids |= set(programme.applications.values_list("organisation_id", flat=True))
             for site in programme.sites.all():
@@ -136,7 +152,7 @@ def reset() -> None:
             programme.sites.all().delete()
             programme.delete()
             Organisation.objects.filter(id__in=org_ids).delete()
-        User.objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
+        User.objects.filter(id__in=demo_people).delete()
         audit.record(ACTOR, "demo.reset", object_type="demo", object_repr="demo programme removed")
 
 
@@ -209,7 +225,9 @@ def build(password: str) -> Programme:
             )
 
         _kampala(programme)
-        _users(programme, sites, password)
+        users = _users(programme, sites, password)
+        for step in demo_steps.steps():
+            step.build(programme, rng, users)
     return programme
 
 
@@ -255,7 +273,7 @@ def _kampala(programme: Programme) -> None:
     )
 
 
-def _users(programme: Programme, sites: dict, password: str) -> None:
+def _users(programme: Programme, sites: dict, password: str) -> dict:
     users = {
         u.username: account_services.create_user(
             username=u.username, password=password, display_name=u.name, actor=ACTOR
@@ -276,6 +294,7 @@ def _users(programme: Programme, sites: dict, password: str) -> None:
         services.set_site_role(
             site, users[username], role=role, stakeholder_group=group, actor=ACTOR
         )
+    return users
 
 
 def refresh_passwords(password: str) -> None:

@@ -204,7 +204,7 @@ def change_category(
             category=category,
             effective_from=effective_from,
             reason=reason,
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=audit.user_of(actor),
         )
         before = {"category": site.category}
         site.category = category

@@ -1,0 +1,96 @@
+"""Browser tests: a real Chromium (Debian's) driven by Playwright, with axe on every page.
+
+They are marked ``browser``. Where Chromium is missing they are skipped, unless
+IMROC_REQUIRE_BROWSER=1 (CI sets it), in which case they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in this thread; the live server and the ORM in
+# the test body are still synchronous, so Django must not refuse them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("IMROC_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        message = f"Chromium is not installed at {CHROMIUM}"
+        if os.environ.get("IMROC_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def page(chromium, live_server, request):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.base = live_server.url
+    external = []
+    page.on(
+        "request",
+        lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-120:]
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    context.close()
+    assert not [u for u in external if not u.startswith(("data:", "about:"))], (
+        f"external requests: {external}"
+    )
+
+
+def check_page(page, title_part: str | None = None) -> None:
+    """Every page we visit: a meaningful title, one h1, and no axe WCAG 2.2 AA violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    if title_part:
+        assert title_part in page.title()
+    assert page.locator("h1").count() == 1
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def sign_in(page, username: str, password: str = "a-long-test-password") -> None:
+    page.goto(page.base + "/accounts/login/")
+    check_page(page, "Sign in")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.press("#id_password", "Enter")
+    page.wait_for_load_state()
