@@ -79,10 +79,13 @@ def page(chromium, live_server, request):
 def check_page(page, title_part: str | None = None) -> None:
     """Every page we visit: a meaningful title, one h1, and no axe WCAG 2.2 AA violations."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
 
     if title_part:
-        assert title_part in page.title()
-    assert page.locator("h1").count() == 1
+        # Waits for the navigation a click started, rather than reading the old page.
+        expect(page).to_have_title(re.compile(re.escape(title_part)))
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_have_count(1)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert results.violations_count == 0, results.generate_report()
 
@@ -93,4 +96,4 @@ def sign_in(page, username: str, password: str = "a-long-test-password") -> None
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.press("#id_password", "Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

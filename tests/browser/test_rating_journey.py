@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from imroc.assessment.models import Consensus, Rating
 from tests.assessment.factories import RoundFactory
@@ -25,8 +26,10 @@ def test_partner_rates_a_round_with_the_keyboard(page, site, partner, framework)
     assert "Service user" in page.locator("main").inner_text()
 
     # Choose stages with the keyboard only: focus a radio, move with the arrow keys.
-    page.get_by_role("radio", name="Engagement").first.focus()
+    first = page.get_by_role("group", name="1. Changing the nature")
+    first.get_by_role("radio", name="Engagement").focus()
     page.keyboard.press("ArrowDown")  # to Development
+    expect(first.get_by_role("radio", name="Development")).to_be_checked()
     page.locator("#id_text-interactions").fill("Most staff now ask what matters to me.")
     page.get_by_role("group", name="7. Changing the way we approach risk").get_by_role(
         "radio", name="Engagement"
