@@ -1,0 +1,449 @@
+"""Turn measures and their SPC results into what pages show: board rows, charts, tables, readings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from imroc.core import charts
+from imroc.core.charts import format_value
+from imroc.measures import queries
+from imroc.measures.analysis import MIN_POINTS, Analysis, Series, analyse
+from imroc.measures.models import Direction, Frequency, Measure
+
+RULE_WORDS = {
+    "astronomical": "outside the process limits",
+    "trend": "part of 7 or more points rising or falling in a row",
+    "two_in_three": "2 of 3 points close to a process limit",
+    "shift": "part of 7 or more points on one side of the average",
+}
+MEANING = {
+    "special_cause_improvement": "a sign of improvement",
+    "special_cause_concern": "a sign of concern",
+    "special_cause_neutral": "a sign of change, neither better nor worse",
+}
+
+
+def period_label(measure: Measure, period: dt.date) -> str:
+    if measure.frequency == Frequency.MONTHLY:
+        return f"{period:%b %Y}"
+    return f"{period.day} {period:%b %Y}"
+
+
+def decimals_for(measure: Measure, values: list[float]) -> int:
+    if measure.data_type in ("count", "between") and measure.chart_type != "t":
+        return 0 if all(float(v).is_integer() for v in values) else 1
+    biggest = max((abs(v) for v in values), default=0)
+    if biggest >= 100:
+        return 0
+    if biggest >= 10:
+        return 1
+    return 2
+
+
+def series_for(measure: Measure, points: list[tuple], rebases) -> Series:
+    """points: (period, value, numerator, denominator) in period order."""
+    scale = measure.display_scale
+    periods, values, numerators, denominators = (
+        (list(column) for column in zip(*points, strict=True)) if points else ([], [], [], [])
+    )
+    text = bool(points) and isinstance(points[0][0], str)
+    return Series(
+        key=measure.pk,
+        chart=measure.chart_type,
+        improvement=measure.improvement,
+        target=None if measure.target is None else measure.target / scale,
+        periods=periods,
+        values=values,
+        numerators=numerators,
+        denominators=denominators,
+        rebase_periods=[r.period.isoformat() if text else r.period for r in rebases],
+    )
+
+
+# --- The summary board -----------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    measure: Measure
+    latest_label: str
+    latest: str
+    target: str
+    variation: str
+    assurance: str
+    variation_icon: SafeString
+    assurance_icon: SafeString
+    sparkline: SafeString
+    points: int
+    url: str
+
+
+def analyse_site(site) -> tuple[list[Measure], list[Analysis], dict]:
+    """Every measure of a site with its SPC result: four queries and one batch of spc calls.
+
+    Periods come back as ISO text: the board needs only their order, gaps and the last label.
+    """
+    measures = list(queries.site_measures(site))
+    ids = [m.pk for m in measures]
+    points = queries.point_rows_by_measure(ids)
+    rebases = queries.rebases_by_measure(ids)
+    series = [series_for(m, points.get(m.pk, []), rebases.get(m.pk, [])) for m in measures]
+    return measures, analyse(series), points
+
+
+SPARK_PERIODS = 36
+
+
+def board_rows(site) -> list[BoardRow]:
+    measures, results, points = analyse_site(site)
+    # One reverse() for every row: the URL differs only by the measure's id.
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    url = reverse("measures:detail", kwargs={"site": site.slug, "measure": placeholder})
+    rows = []
+    for m, a in zip(measures, results, strict=True):
+        pts = points.get(m.pk, [])
+        scale = m.display_scale
+        unit = m.display_unit
+        values = [p[1] * scale for p in pts]
+        dec = decimals_for(m, values[-24:]) if values else 1
+        target = "–"
+        if m.target is not None:
+            target = format_value(m.target, dec, unit)
+            if m.target_date:
+                target += f" by {m.target_date:%b %Y}"
+        last = dt.date.fromisoformat(pts[-1][0]) if pts else None
+        spark_values, spark_types = _recent_with_gaps(m, pts, values, a.point_types)
+        rows.append(
+            BoardRow(
+                measure=m,
+                latest_label=period_label(m, last) if last else "",
+                latest=format_value(values[-1], dec, unit) if last else "No data yet",
+                target=target,
+                variation=a.variation,
+                assurance=a.assurance,
+                variation_icon=mark_safe(charts.variation_icon_svg(a.variation)),  # noqa: S308 - our own escaped SVG
+                assurance_icon=mark_safe(charts.assurance_icon_svg(a.assurance)),  # noqa: S308
+                sparkline=mark_safe(  # noqa: S308 - built from numbers and escaped text
+                    charts.sparkline_svg(spark_values, spark_types, label=f"Trend of {m.name}")
+                ),
+                points=len(pts),
+                url=url.replace(placeholder, str(m.public_id)),
+            )
+        )
+    return rows
+
+
+def _period_number(measure: Measure, iso: str) -> int:
+    """Consecutive periods get consecutive numbers, so gaps are differences above 1."""
+    if measure.frequency == Frequency.MONTHLY:
+        return int(iso[:4]) * 12 + int(iso[5:7])
+    return dt.date.fromisoformat(iso).toordinal() // 7
+
+
+def _recent_with_gaps(measure, pts, values, types) -> tuple[list, list]:
+    """The last SPARK_PERIODS periods' values (None for a missing period) and point types."""
+    if not pts:
+        return [], []
+    last = _period_number(measure, pts[-1][0])
+    first = last - SPARK_PERIODS + 1
+    out_values: list = [None] * SPARK_PERIODS
+    out_types = ["common_cause"] * SPARK_PERIODS
+    for k in range(len(pts) - 1, -1, -1):
+        n = _period_number(measure, pts[k][0])
+        if n < first:
+            break
+        out_values[n - first] = values[k]
+        out_types[n - first] = types[k] if k < len(types) else "common_cause"
+    start = next(i for i, v in enumerate(out_values) if v is not None)
+    return out_values[start:], out_types[start:]
+
+
+def _full_periods(measure: Measure, first: dt.date, last: dt.date) -> list[dt.date]:
+    out, p = [], first
+    while p <= last and len(out) < 20000:
+        out.append(p)
+        p = measure.next_period(p)
+    return out
+
+
+# --- One measure's chart, table and reading ---------------------------------------------------
+
+
+@dataclass
+class Marker:
+    number: int
+    on: dt.date
+    text: str
+    kind: str
+    url_cycle: object = None
+    shown: bool = True
+
+
+@dataclass
+class TableRow:
+    label: str
+    value: str
+    numerator: str = ""
+    denominator: str = ""
+    centre: str = ""
+    lpl: str = ""
+    upl: str = ""
+    shows: str = ""
+    gap: bool = False
+    period: dt.date | None = None
+
+
+@dataclass
+class ChartView:
+    measure: Measure
+    svg: SafeString
+    reading: list[str]
+    table: list[TableRow]
+    markers: list[Marker]
+    rebases: list
+    variation_icon: SafeString
+    assurance_icon: SafeString
+    analysis: Analysis
+    points: int
+    chart_id: str = "chart"
+    decimals: int = 1
+
+
+def chart_views(
+    measures: list[Measure], *, cycles_for=None, prefix: str = "chart"
+) -> list[ChartView]:
+    """Charts for several measures: fixed queries, one batch of spc calls."""
+    ids = [m.pk for m in measures]
+    points = queries.points_by_measure(ids)
+    rebases = queries.rebases_by_measure(ids)
+    notes = queries.annotations_by_measure(ids)
+    linked = queries.cycles_by_measure(ids) if cycles_for is None else None
+    series = [series_for(m, points.get(m.pk, []), rebases.get(m.pk, [])) for m in measures]
+    results = analyse(series, detail=True)
+    views = []
+    for m, a in zip(measures, results, strict=True):
+        cycles = cycles_for(m) if cycles_for is not None else linked.get(m.pk, [])
+        views.append(
+            _chart_view(
+                m, a, points.get(m.pk, []), rebases.get(m.pk, []), notes.get(m.pk, []), cycles,
+                f"{prefix}-{m.public_id.hex[:8]}",
+            )
+        )  # fmt: skip
+    return views
+
+
+def _position(measure: Measure, periods: list[dt.date], day: dt.date) -> float | None:
+    """Where a date falls on the x axis, in point indexes (None outside the chart)."""
+    if not periods:
+        return None
+    start = measure.period_of(day)
+    if start < periods[0] or start > periods[-1]:
+        return None
+    i = periods.index(start)
+    length = (measure.next_period(start) - start).days
+    return i - 0.5 + (day - start).days / length
+
+
+def _chart_view(measure, a: Analysis, pts, rebases, notes, cycles, chart_id) -> ChartView:
+    scale = measure.display_scale
+    unit = measure.display_unit
+    values = [p[1] * scale for p in pts]
+    dec = decimals_for(measure, values) if values else 1
+    full = _full_periods(measure, pts[0][0], pts[-1][0]) if pts else []
+    at = {p[0]: k for k, p in enumerate(pts)}
+
+    def sc(v):
+        return None if v is None or not math.isfinite(v) else v * scale
+
+    chart_points, table = [], []
+    for period in full:
+        k = at.get(period)
+        label = period_label(measure, period)
+        if k is None:
+            chart_points.append(charts.ChartPoint(label=label, value=None, group=-1))
+            table.append(TableRow(label=label, value="No data", gap=True, period=period))
+            continue
+        pt = a.point_types[k]
+        chart_points.append(
+            charts.ChartPoint(
+                label=label, value=values[k], point_type=pt, centre=sc(a.centre[k]),
+                lpl=sc(a.lpl[k]), upl=sc(a.upl[k]), group=a.group_index[k],
+            )
+        )  # fmt: skip
+        shows = charts.POINT_TYPE_WORDS.get(pt, pt).capitalize()
+        if a.rules[k]:
+            shows += f" ({RULE_WORDS[a.rules[k]]})"
+        trial = a.group_index[k] in a.trial_groups
+        table.append(
+            TableRow(
+                label=label, value=format_value(values[k], dec, unit),
+                numerator=f"{pts[k][2]:g}" if pts[k][2] is not None else "",
+                denominator=f"{pts[k][3]:g}" if pts[k][3] is not None else "",
+                centre=format_value(sc(a.centre[k]), dec, unit) + (" (trial)" if trial else ""),
+                lpl=format_value(sc(a.lpl[k]), dec, unit), upl=format_value(sc(a.upl[k]), dec, unit),
+                shows=shows, period=period,
+            )
+        )  # fmt: skip
+
+    markers: list[Marker] = []
+    chart_markers = []
+    items = [(c.starts_on, c.ends_on, f"PDSA: {c.change_idea}", "pdsa", c) for c in cycles]
+    items += [(n.on, None, n.text, "note", None) for n in notes]
+    items.sort(key=lambda item: item[0])
+    for number, (start, end, text, kind, cycle) in enumerate(items, start=1):
+        pos = _position(measure, full, start)
+        when = f"{start:%d %b %Y}" + (f" to {end:%d %b %Y}" if end else "")
+        if cycle is not None and cycle.decision:
+            text = f"{text} ({cycle.get_decision_display().split(':')[0].lower()})"
+        markers.append(Marker(number, start, text, kind, cycle, pos is not None))
+        if pos is not None:
+            end_pos = _position(measure, full, end) if end else None
+            if end and end_pos is None and full and end > full[-1]:
+                end_pos = len(full) - 0.5
+            chart_markers.append(
+                charts.ChartMarker(
+                    number=number,
+                    start=pos,
+                    end=end_pos,
+                    text=f"{number}. {when}: {text}",
+                    kind=kind,
+                )
+            )
+    rebase_marks = []
+    for r in rebases:
+        start = measure.period_of(r.period)
+        if full and full[0] < start <= full[-1]:
+            rebase_marks.append((full.index(start), f"Rebase: {r.reason[:40]}"))
+
+    reading = _reading(measure, a, pts, values, dec, unit)
+    title = f"{measure.name}: {chart_label(measure)}"
+    desc = " ".join(reading) or "No data yet."
+    svg = charts.spc_chart_svg(
+        charts.SpcChart(
+            title=title, description=desc, points=chart_points, trial_groups=a.trial_groups,
+            rebases=rebase_marks, target=measure.target, markers=chart_markers, unit=unit,
+            decimals=dec, id_prefix=chart_id,
+        )
+    )  # fmt: skip
+    return ChartView(
+        measure=measure,
+        svg=mark_safe(svg),  # noqa: S308 - the renderer escapes every text it draws
+        reading=reading,
+        table=table,
+        markers=markers,
+        rebases=list(rebases),
+        variation_icon=mark_safe(charts.variation_icon_svg(a.variation)),  # noqa: S308
+        assurance_icon=mark_safe(charts.assurance_icon_svg(a.assurance)),  # noqa: S308
+        analysis=a,
+        points=len(pts),
+        chart_id=chart_id,
+        decimals=dec,
+    )
+
+
+def chart_label(measure: Measure) -> str:
+    return measure.get_chart_type_display().split(" (")[0]
+
+
+def _run_from_end(flags: list[bool]) -> int:
+    k = 0
+    for f in reversed(flags):
+        if not f:
+            break
+        k += 1
+    return k
+
+
+def _reading(measure, a: Analysis, pts, values, dec, unit) -> list[str]:
+    """The chart in plain English: the latest signal, then what the target can expect."""
+    if not pts:
+        return ["There is no data yet. Add a value for each period, or import many at once."]
+    when = "weeks" if measure.frequency == Frequency.WEEKLY else "months"
+
+    def fmt(v):
+        return format_value(None if v is None else v * measure.display_scale, dec, unit)
+
+    out = []
+    last_group = a.group_index[-1]
+    in_last = [g == last_group for g in a.group_index]
+    start = pts[in_last.index(True)][0]
+    if a.last_group_n < MIN_POINTS:
+        out.append(
+            f"There {'is' if a.last_group_n == 1 else 'are'} only {a.last_group_n} "
+            f"point{'' if a.last_group_n == 1 else 's'} since {period_label(measure, start)}, so "
+            f"the limits are a trial and may change. The icons need at least {MIN_POINTS} points."
+        )
+    if a.n < 2:
+        return out
+    pt, rule, side = a.point_types[-1], a.rules[-1], a.sides[-1]
+    label = period_label(measure, pts[-1][0])
+    meaning = MEANING.get(pt, "")
+    high = side == "high"
+    if rule == "astronomical":
+        out.append(
+            f"The latest point ({label}: {format_value(values[-1], dec, unit)}) is "
+            f"{'above the upper' if high else 'below the lower'} process limit: {meaning}."
+        )
+    elif rule == "trend":
+        steps = [
+            in_last[k]
+            and in_last[k - 1]
+            and ((values[k] > values[k - 1]) if high else (values[k] < values[k - 1]))
+            for k in range(1, len(values))
+        ]
+        k = _run_from_end(steps) + 1
+        out.append(
+            f"The last {k} points have each been {'higher' if high else 'lower'} than the one "
+            f"before: {meaning}."
+        )
+    elif rule == "two_in_three":
+        out.append(
+            f"Two of the last three points are close to the {'upper' if high else 'lower'} "
+            f"process limit: {meaning}."
+        )
+    elif rule == "shift":
+        centre = [c * measure.display_scale for c in a.centre]
+        sides = [
+            in_last[k] and ((values[k] > centre[k]) if high else (values[k] < centre[k]))
+            for k in range(len(values))
+        ]
+        k = _run_from_end(sides)
+        out.append(
+            f"The last {k} points are {'above' if high else 'below'} the average: {meaning}."
+        )
+    else:
+        lo, hi = a.lpl[-1], a.upl[-1]
+        out.append(
+            f"The latest point shows only common-cause variation: the values vary around an "
+            f"average of {fmt(a.mean)}, and you can expect them between {fmt(lo)} and {fmt(hi)} "
+            "unless the process changes."
+        )
+    earlier = sum(1 for k, t in enumerate(a.point_types[:-1]) if t != "common_cause" and in_last[k])
+    if earlier and rule is None:
+        out.append(
+            f"Earlier in this period {earlier} point{'s' if earlier != 1 else ''} showed special-cause "
+            "variation: the table below says which."
+        )
+    if measure.target is not None:
+        t = format_value(measure.target, dec, unit)
+        up = measure.improvement == Direction.INCREASE
+        text = {
+            "pass": f"The target of {t} is {'below the lower' if up else 'above the upper'} process "
+            "limit, so the process can be expected to meet it every time.",
+            "fail": f"The target of {t} is beyond the {'upper' if up else 'lower'} process limit, so "
+            "the process will not meet it unless something changes.",
+            "inconsistent": f"The target of {t} lies between the process limits, so the process "
+            f"will meet it in some {when} and miss it in others.",
+        }.get(a.assurance)
+        if text:
+            out.append(text)
+        elif measure.improvement == Direction.NEUTRAL:
+            out.append(
+                "Neither direction is better for this measure, so the target is not assessed."
+            )
+    return out

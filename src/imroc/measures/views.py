@@ -1,0 +1,454 @@
+"""Measures: the summary board, definitions, data entry and import, charts. Thin views."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
+from imroc.framework import queries as framework_queries
+from imroc.improvement import queries as improvement_queries
+from imroc.measures import parsing, presenters, queries, services
+from imroc.measures.forms import (
+    AdoptForm,
+    AnnotationForm,
+    CycleLinkForm,
+    ImportForm,
+    MeasureForm,
+    PointForm,
+    ProgrammeMeasureForm,
+    RebaseForm,
+)
+from imroc.measures.models import DataType
+from imroc.programme import queries as programme_queries
+from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
+
+STALE = STALE_EDIT_MESSAGE
+
+
+def _measure_or_404(site, public_id):
+    measure = queries.site_measure(site, public_id)
+    if measure is None:
+        raise Http404("No such measure")
+    return measure
+
+
+def _can_enter(request, measure) -> bool:
+    """Members and leads enter data for any measure; partners for the measures they own."""
+    if request.site_access >= SiteAccess.EDIT:
+        return True
+    return request.site_access == SiteAccess.CONTRIBUTE and measure.owner_id == request.user.pk
+
+
+def _require_enter(request, measure) -> None:
+    if not _can_enter(request, measure):
+        raise PermissionDenied
+
+
+def _detail(measure):
+    return redirect("measures:detail", site=measure.site.slug, measure=measure.public_id)
+
+
+def _post(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _measure_form(request, site, *, initial=None, shared=None):
+    return MeasureForm(
+        _post(request), initial=initial or {}, shared=shared,
+        teams=programme_queries.site_teams(site), people=improvement_queries.site_people_users(site),
+        challenges=framework_queries.current_challenges(site.programme.framework_key),
+        goals=queries.site_goals(site),
+    )  # fmt: skip
+
+
+@site_view()
+def board(request):
+    site = request.site
+    rows = presenters.board_rows(site)
+    return render(request, "measures/board.html", {
+        "site": site, "rows": rows, "can_edit": request.site_access >= SiteAccess.EDIT,
+        "improvement": sum(r.variation.startswith("improvement") for r in rows),
+        "concern": sum(r.variation.startswith("concern") for r in rows),
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def measure_create(request):
+    site = request.site
+    form = _measure_form(
+        request, site,
+        initial={"owner": request.user.pk, "kind": "outcome", "frequency": "monthly", "improvement": "increase", "rate_per": 1},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = services.create_measure(
+                site, actor=request.user, goals=form.cleaned_data["goals"],
+                **form.definition_fields(), **form.site_fields(),
+            )  # fmt: skip
+        except services.MeasureError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(
+                request,
+                "Added the measure. Now add its data: one period at a time, or import many.",
+            )
+            return _detail(measure)
+    return render(
+        request, "measures/measure_form.html", {"site": site, "form": form, "measure": None}
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def measure_adopt(request):
+    site = request.site
+    adopted = queries.adopted_shared_ids(site)
+    available = queries.programme_measures(site.programme).exclude(pk__in=adopted)
+    form = AdoptForm(
+        _post(request), shared=available, people=improvement_queries.site_people_users(site),
+        initial={"owner": request.user.pk, "shared": request.GET.get("shared")},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            measure = services.adopt_measure(
+                site, c["shared"], actor=request.user, owner=c["owner"],
+                target=float(c["target"]) if c["target"] is not None else None, target_date=c["target_date"],
+            )  # fmt: skip
+        except services.MeasureError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "The site now reports this programme measure.")
+            return _detail(measure)
+    return render(request, "measures/adopt.html", {
+        "site": site, "form": form, "available": list(available),
+    })  # fmt: skip
+
+
+@site_view()
+def measure_detail(request, measure):
+    site = request.site
+    measure = _measure_or_404(site, measure)
+    view = presenters.chart_views([measure])[0]
+    return render(request, "measures/measure_detail.html", {
+        "site": site, "measure": measure, "chart": view,
+        "goals": list(measure.goals.all()), "corrections": list(queries.point_revisions(measure)),
+        "can_edit": request.site_access >= SiteAccess.EDIT, "can_enter": _can_enter(request, measure),
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, measure):
+    site = request.site
+    measure = _measure_or_404(site, measure)
+    initial = {name: getattr(measure, name) for name in services.DEFINITION_FIELDS} | {
+        "team": measure.team_id, "owner": measure.owner_id, "challenge": measure.challenge_id,
+        "target": measure.target, "target_date": measure.target_date,
+        "goals": [g.pk for g in measure.goals.all()], "version": measure.version,
+    }  # fmt: skip
+    form = _measure_form(request, site, initial=initial, shared=measure.shared)
+    if request.method == "POST" and form.is_valid():
+        fields = form.site_fields()
+        if measure.shared is None:
+            fields |= form.definition_fields()
+        try:
+            services.update_measure(
+                measure, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
+                goals=form.cleaned_data["goals"], **fields,
+            )  # fmt: skip
+        except StaleEditError:
+            form.add_error(None, STALE)
+            latest = queries.site_measure(site, measure.public_id)
+            form.data = form.data.copy()
+            form.data["version"] = latest.version
+        except services.MeasureError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Saved the measure.")
+            return _detail(measure)
+    return render(
+        request, "measures/measure_form.html", {"site": site, "form": form, "measure": measure}
+    )
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def point_entry(request, measure):
+    site = request.site
+    measure = _measure_or_404(site, measure)
+    _require_enter(request, measure)
+    initial, existing = {}, None
+    if request.method == "GET" and request.GET.get("period"):
+        try:
+            period = parsing.parse_period(request.GET["period"], measure)
+        except parsing.BadValue:
+            period = None
+        existing = queries.measure_point(measure, period) if period else None
+        initial["period"] = request.GET["period"][:20]
+        if existing is not None:
+            initial |= {
+                "value": f"{existing.value:g}",
+                "numerator": f"{existing.numerator:g}" if existing.numerator is not None else "",
+                "denominator": f"{existing.denominator:g}"
+                if existing.denominator is not None
+                else "",
+            }
+    form = PointForm(_post(request), measure=measure, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            outcome = services.record_point(
+                measure, actor=request.user, period=c["period"], value=c["value"],
+                numerator=c["numerator"], denominator=c["denominator"], note=c["note"],
+            )  # fmt: skip
+        except services.MeasureError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            label = presenters.period_label(measure, c["period"])
+            messages.success(request, {
+                "created": f"Added the value for {label}.",
+                "corrected": f"Corrected the value for {label}. The old value is kept in the history.",
+                "unchanged": f"The value for {label} was already saved; nothing changed.",
+            }[outcome])  # fmt: skip
+            return _detail(measure)
+    return render(request, "measures/point_form.html", {
+        "site": site, "measure": measure, "form": form, "existing": existing,
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def import_start(request, measure):
+    site = request.site
+    measure = _measure_or_404(site, measure)
+    _require_enter(request, measure)
+    form = ImportForm(_post(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            if upload is not None:
+                table = parsing.read_upload(upload.name, upload.read(parsing.MAX_BYTES + 1))
+                name = upload.name
+            else:
+                table = parsing.read_csv_text(form.cleaned_data["text"])
+                name = "pasted data"
+            imported = services.preview_import(
+                measure, actor=request.user, table=table, filename=name
+            )
+        except parsing.ImportRefused as error:
+            form.add_error("file" if upload is not None else "text", str(error))
+        except services.MeasureError as error:
+            form.add_error("file" if upload is not None else "text", str(error))
+        else:
+            return redirect(
+                "measures:import_preview",
+                site=site.slug,
+                measure=measure.public_id,
+                token=imported.token,
+            )
+    columns = "period,numerator,denominator" if measure.is_fraction else "period,value"
+    example = (
+        "period,numerator,denominator\n2021-01,12,40\n2021-02,15,42"
+        if measure.is_fraction
+        else "period,value\n2021-01,12\n2021-02,15"
+    )
+    return render(request, "measures/import_form.html", {
+        "site": site, "measure": measure, "form": form, "columns": columns, "example": example,
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def import_preview(request, measure, token):
+    site = request.site
+    measure = _measure_or_404(site, measure)
+    _require_enter(request, measure)
+    imported = queries.measure_import(measure, token, request.user)
+    if imported is None:
+        raise Http404("No such import")
+    error = None
+    if request.method == "POST":
+        try:
+            counts = services.commit_import(imported, actor=request.user)
+        except services.MeasureError as exc:
+            error = str(exc)
+        else:
+            if counts["created"] or counts["corrected"]:
+                messages.success(
+                    request,
+                    f"Imported: {counts['created']} new, {counts['corrected']} corrected, "
+                    f"{counts['unchanged']} unchanged.",
+                )
+            else:
+                messages.success(request, "Every value was already saved, so nothing changed.")
+            return _detail(measure)
+    counts = {"new": 0, "same": 0, "correction": 0, "error": 0}
+    for row in imported.rows:
+        counts[row["status"]] += 1
+    return render(request, "measures/import_preview.html", {
+        "site": site, "measure": measure, "imported": imported, "counts": counts, "error": error,
+        "fraction": measure.is_fraction, "rate": measure.data_type == DataType.RATE,
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def rebase_add(request, measure):
+    site = request.site
+    measure = _measure_or_404(site, measure)
+    form = RebaseForm(_post(request), measure=measure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_rebase(measure, actor=request.user, **form.cleaned_data)
+        except services.MeasureError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Added the rebase. Limits start again from that period.")
+            return _detail(measure)
+    return render(request, "measures/simple_form.html", {
+        "site": site, "measure": measure, "form": form, "title": "Start a new baseline (rebase)",
+        "intro": "Rebase only when the process has really changed, for example after a change was adopted and the chart shows a sustained shift. Limits are then worked out again from that period.",
+        "button": "Add the rebase",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def annotation_add(request, measure):
+    site = request.site
+    measure = _measure_or_404(site, measure)
+    _require_enter(request, measure)
+    form = AnnotationForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_annotation(measure, actor=request.user, **form.cleaned_data)
+        except services.MeasureError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Added the note to the chart.")
+            return _detail(measure)
+    return render(request, "measures/simple_form.html", {
+        "site": site, "measure": measure, "form": form, "title": "Add a note to the chart",
+        "intro": "Mark something that happened, so people reading the chart can see what might explain a change.",
+        "button": "Add the note",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def cycle_links(request, measure):
+    site = request.site
+    measure = _measure_or_404(site, measure)
+    linked = list(measure.cycles.select_related("goal").order_by("starts_on"))
+    available = queries.site_cycles(site).exclude(pk__in=[c.pk for c in linked])
+    form = CycleLinkForm(
+        _post(request) if request.POST.get("action") != "unlink" else None, cycles=available
+    )
+    if request.method == "POST" and request.POST.get("action") == "unlink":
+        cycle = (
+            queries.site_cycle(site, request.POST.get("cycle"))
+            if _is_uuid(request.POST.get("cycle"))
+            else None
+        )
+        if cycle is None:
+            raise Http404("No such cycle")
+        services.unlink_cycle(measure, cycle, actor=request.user)
+        messages.success(request, "Removed the link to the PDSA cycle.")
+        return redirect("measures:cycles", site=site.slug, measure=measure.public_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.link_cycle(measure, form.cleaned_data["cycle"], actor=request.user)
+        except services.MeasureError as error:
+            form.add_error("cycle", str(error))
+        else:
+            messages.success(request, "Linked the PDSA cycle. It is marked on the chart.")
+            return _detail(measure)
+    return render(request, "measures/cycle_links.html", {
+        "site": site, "measure": measure, "form": form, "linked": linked, "any_available": available.exists(),
+    })  # fmt: skip
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+# --- Programme measures ----------------------------------------------------------------------
+
+
+@programme_view()
+def programme_measures(request):
+    programme = request.programme
+    shared = list(queries.programme_measures(programme))
+    counts = queries.adoption_counts(programme)
+    return render(request, "measures/programme_measures.html", {
+        "programme": programme, "rows": [(m, counts.get(m.pk, 0)) for m in shared],
+        "can_edit": request.programme_access >= ProgrammeAccess.ADMIN,
+    })  # fmt: skip
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_http_methods(["GET", "POST"])
+def programme_measure_create(request):
+    form = ProgrammeMeasureForm(
+        _post(request),
+        initial={
+            "kind": "process",
+            "frequency": "monthly",
+            "improvement": "increase",
+            "rate_per": 1,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_programme_measure(
+                request.programme, actor=request.user, **form.definition_fields()
+            )
+        except services.MeasureError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Added the programme measure. Sites can now adopt it.")
+            return redirect("programme_measures:list")
+    return render(request, "measures/programme_measure_form.html", {"form": form, "shared": None})
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_http_methods(["GET", "POST"])
+def programme_measure_edit(request, shared):
+    measure = queries.programme_measure(request.programme, shared)
+    if measure is None:
+        raise Http404("No such programme measure")
+    initial = {name: getattr(measure, name) for name in services.DEFINITION_FIELDS}
+    form = ProgrammeMeasureForm(_post(request), initial={**initial, "version": measure.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_programme_measure(
+                measure, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
+                **form.definition_fields(),
+            )  # fmt: skip
+        except StaleEditError:
+            form.add_error(None, STALE)
+            latest = queries.programme_measure(request.programme, measure.public_id)
+            form.data = form.data.copy()
+            form.data["version"] = latest.version
+        except services.MeasureError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(
+                request, "Saved. Every site that reports this measure now uses the new definition."
+            )
+            return redirect("programme_measures:list")
+    return render(
+        request, "measures/programme_measure_form.html", {"form": form, "shared": measure}
+    )
