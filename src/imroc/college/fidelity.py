@@ -1,0 +1,113 @@
+"""The recovery college fidelity structure (RECOLLECT, Toney et al. 2019): keys and scoring only.
+
+The instrument's wording is licensed (CC BY-NC-ND), so imroc ships none of it. A college
+uploads its own copy as a small YAML or CSV file mapping component keys to wording; until
+then each component has a neutral label such as "Component 1 (scored 0-2)".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import yaml
+
+SCORED = "scored"  # rated 0, 1 or 2
+TYPED = "typed"  # rated type 1 or type 2
+MAX_FILE_BYTES = 100_000
+MAX_WORDING = 1000
+
+
+@dataclass(frozen=True)
+class Component:
+    key: str
+    number: int
+    kind: str
+
+    @property
+    def choices(self) -> list[tuple[int, str]]:
+        if self.kind == SCORED:
+            return [(0, "0"), (1, "1"), (2, "2")]
+        return [(1, "Type 1"), (2, "Type 2")]
+
+    @property
+    def neutral_label(self) -> str:
+        scoring = "scored 0–2" if self.kind == SCORED else "type 1 or type 2"
+        return f"Component {self.number} ({scoring})"
+
+
+COMPONENTS = [Component(f"component-{n}", n, SCORED if n <= 7 else TYPED) for n in range(1, 13)]
+BY_KEY = {c.key: c for c in COMPONENTS}
+
+
+class WordingFileError(ValueError):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def parse_wording(data: bytes, filename: str) -> dict[str, str]:
+    """Read a wording file: YAML ``{key: wording}`` or CSV with columns ``key,wording``."""
+    if len(data) > MAX_FILE_BYTES:
+        raise WordingFileError(["The file is too big. It should be under 100 KB."])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise WordingFileError(["Save the file as UTF-8 text, then upload it again."]) from None
+    if filename.lower().endswith(".csv"):
+        rows = list(csv.reader(io.StringIO(text)))
+        if rows and [c.strip().lower() for c in rows[0][:2]] == ["key", "wording"]:
+            rows = rows[1:]
+        problems = [
+            f"Row {i}: give two columns, the key and the wording."
+            for i, row in enumerate(rows, start=2)
+            if row and len(row) != 2
+        ]
+        if problems:
+            raise WordingFileError(problems)
+        mapping: object = {row[0].strip(): row[1] for row in rows if row}
+    elif filename.lower().endswith((".yaml", ".yml")):
+        try:
+            mapping = yaml.safe_load(text)
+        except yaml.YAMLError:
+            raise WordingFileError(["The YAML could not be read. Check its indentation."]) from None
+        if isinstance(mapping, dict) and isinstance(mapping.get("components"), dict):
+            mapping = mapping["components"]
+    else:
+        raise WordingFileError(["Upload a .yaml, .yml or .csv file."])
+    if not isinstance(mapping, dict):
+        raise WordingFileError(["The file should map each component key to its wording."])
+    problems = []
+    wording: dict[str, str] = {}
+    for key, value in mapping.items():
+        key = str(key).strip()
+        if key not in BY_KEY:
+            problems.append(f"'{key}' is not a component key. Use component-1 to component-12.")
+            continue
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{key}: give the wording as text.")
+        elif len(value) > MAX_WORDING:
+            problems.append(f"{key}: keep the wording to {MAX_WORDING} characters or fewer.")
+        else:
+            wording[key] = value.strip()
+    missing = [c.key for c in COMPONENTS if c.key not in mapping]
+    if missing:
+        problems.append(f"Wording is missing for {', '.join(missing)}.")
+    if problems:
+        raise WordingFileError(problems)
+    return wording
+
+
+def label(component: Component, wording: dict[str, str]) -> str:
+    return wording.get(component.key) or component.neutral_label
+
+
+def totals(scores: dict[str, int]) -> dict[str, int]:
+    """The scored components' total (out of 14) and how many typed components are type 2."""
+    return {
+        "scored": sum(int(scores.get(c.key, 0)) for c in COMPONENTS if c.kind == SCORED),
+        "scored_max": 2 * sum(1 for c in COMPONENTS if c.kind == SCORED),
+        "type2": sum(1 for c in COMPONENTS if c.kind == TYPED and scores.get(c.key) == 2),
+        "typed_count": sum(1 for c in COMPONENTS if c.kind == TYPED),
+    }

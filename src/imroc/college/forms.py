@@ -1,0 +1,397 @@
+"""Forms for the college. Messages say what is wrong and how to put it right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from imroc.college import contacts, fidelity
+from imroc.college.models import (
+    FEEDBACK_QUESTIONS,
+    SCALE,
+    Attendance,
+    CoProduction,
+    Course,
+    Learner,
+    Trainer,
+)
+from imroc.core.forms import DATE_ERRORS, DateInput, check_date, text_field
+from imroc.improvement.models import Chime
+from imroc.programme.models import StakeholderGroup
+
+CHOICE_ERRORS = {"invalid_choice": "Choose one of the options.", "required": "Choose one of the options."}  # fmt: skip
+
+
+def _char(label, max_length, required=True, help_text="", required_message=""):
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, help_text=help_text,
+        error_messages={
+            "required": required_message or f"Enter the {label.lower()}.",
+            "max_length": f"Keep this to {max_length} characters or fewer.",
+        },
+    )  # fmt: skip
+
+
+class VersionField(forms.IntegerField):
+    widget = forms.HiddenInput
+
+    def __init__(self):
+        super().__init__(required=False)
+
+
+class CollegeForm(forms.Form):
+    name = _char("Name of the college", 150)
+    about = text_field("About the college", max_length=4000, rows=4, help_text="Shown at the top of the prospectus.")  # fmt: skip
+    how_to_contact = _char(
+        "How the public can contact the college", 300, required=False,
+        help_text="A shared phone line, email or address. Never a person's own details.",
+    )  # fmt: skip
+    publish_prospectus = forms.BooleanField(
+        label="Publish the prospectus, so anyone can see it without signing in", required=False
+    )
+    version = VersionField()
+
+
+class WordingUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Wording file (.yaml or .csv)",
+        help_text="Map each key (component-1 to component-12) to your licensed wording.",
+        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+    )
+
+
+class TrainerForm(forms.Form):
+    name = _char("Name", 150)
+    kind = forms.ChoiceField(
+        label="Trains as", choices=Trainer.Kind.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS
+    )  # fmt: skip
+    lived_experience = forms.BooleanField(
+        label="Brings their own lived experience of mental health problems to teaching",
+        required=False,
+        help_text="This never means sharing a diagnosis or any health details. Peer trainers choose what, if anything, to share.",
+    )
+    training_status = forms.ChoiceField(
+        label="Trainer training", choices=Trainer.Training.choices, error_messages=CHOICE_ERRORS
+    )
+    trained_on = forms.DateField(label="Finished training on", required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
+    user = forms.ModelChoiceField(
+        label="Signs in as", queryset=None, required=False,
+        help_text="Link a person who signs in, so they can take the register for their courses.",
+        error_messages={"invalid_choice": "Choose someone from the list."},
+    )  # fmt: skip
+    active = forms.BooleanField(
+        label="Active: can be named on new runs", required=False, initial=True
+    )
+    version = VersionField()
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+
+    def clean_trained_on(self):
+        return check_date(self.cleaned_data.get("trained_on"), "The training date", future_days=0)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Trainer.Kind.PEER and not cleaned.get("lived_experience"):
+            self.add_error(
+                "lived_experience",
+                "A peer trainer brings lived experience. Tick the box, or choose practitioner trainer.",
+            )
+        return cleaned
+
+
+class CourseForm(forms.Form):
+    title = _char("Course title", 150)
+    description = text_field(
+        "What the course is about", required=True, max_length=4000, rows=5,
+        help_text="Plain words a new learner understands.", required_message="Say what the course is about.",
+    )  # fmt: skip
+    learning_outcomes = text_field(
+        "What learners will take away", required=True, max_length=4000, rows=4,
+        help_text="One a line.", required_message="Give at least one learning outcome.",
+    )  # fmt: skip
+    chime = forms.MultipleChoiceField(
+        label="Which parts of recovery it supports (CHIME)", choices=Chime.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "Choose from the list."},
+    )  # fmt: skip
+    challenge = forms.ModelChoiceField(
+        label="The challenge it serves", queryset=None, required=False,
+        error_messages={"invalid_choice": "Choose a challenge from the list."},
+    )  # fmt: skip
+    format = forms.ChoiceField(label="Format", choices=Course.Format.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS)  # fmt: skip
+    length = _char("Length", 100, help_text="For example: 4 sessions of 2 hours.")
+    audience = forms.ChoiceField(label="Who may attend", choices=Course.Audience.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
+    who_can_attend = _char("More about who may attend", 300, required=False)
+    accessibility = text_field("Accessibility", max_length=2000, help_text="Step-free access, hearing loop, breaks, large print, captions.")  # fmt: skip
+    completion_rule = forms.ChoiceField(label="Completion rule", choices=Course.Completion.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
+    completion_value = forms.IntegerField(
+        label="Sessions or percentage needed", min_value=1, max_value=100, initial=75,
+        error_messages={"required": "Enter a number.", "invalid": "Enter a whole number, like 3 or 75.",
+                        "min_value": "Enter 1 or more.", "max_value": "Enter 100 or less."},
+    )  # fmt: skip
+    status = forms.ChoiceField(label="Show on the prospectus?", choices=Course.Status.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
+    co_reviewed_on = forms.DateField(label="Last co-reviewed on", required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
+    version = VersionField()
+
+    def __init__(self, *args, challenges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = challenges
+        self.fields["challenge"].label_from_instance = lambda c: f"{c.number}. {c.short_title}"
+
+    def clean_co_reviewed_on(self):
+        return check_date(self.cleaned_data.get("co_reviewed_on"), "The review date", future_days=0)
+
+    def course_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class CoProductionForm(forms.Form):
+    stage = forms.ChoiceField(label="What they did", choices=CoProduction.Stage.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS)  # fmt: skip
+    group = forms.ChoiceField(label="Takes part as", choices=StakeholderGroup.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
+    contributor = _char("Who", 150, help_text="A name, a role or a group, such as 'Hearing Voices group'.")  # fmt: skip
+    on = forms.DateField(
+        label="When", required=False, widget=DateInput(), error_messages=DATE_ERRORS
+    )
+
+    def clean_on(self):
+        return check_date(self.cleaned_data.get("on"), "The date", future_days=0)
+
+
+class TermForm(forms.Form):
+    name = _char("Term name", 100, help_text="For example: Autumn 2026.")
+    starts_on = forms.DateField(label="Starts on", widget=DateInput(), error_messages=DATE_ERRORS)
+    ends_on = forms.DateField(label="Ends on", widget=DateInput(), error_messages=DATE_ERRORS)
+
+    def clean_starts_on(self):
+        return check_date(self.cleaned_data["starts_on"], "The start date", future_days=800)
+
+    def clean_ends_on(self):
+        return check_date(self.cleaned_data["ends_on"], "The end date", future_days=1200)
+
+
+class RunForm(forms.Form):
+    term = forms.ModelChoiceField(label="Term", queryset=None, error_messages={"required": "Choose a term.", "invalid_choice": "Choose a term from the list."})  # fmt: skip
+    capacity = forms.IntegerField(
+        label="Places", min_value=1, max_value=500,
+        error_messages={"required": "Enter the number of places.", "invalid": "Enter a whole number, like 12.",
+                        "min_value": "A run needs at least 1 place.", "max_value": "Enter 500 places or fewer."},
+    )  # fmt: skip
+    peer_trainer = forms.ModelChoiceField(label="Peer trainer", queryset=None, required=False, error_messages={"invalid_choice": "Choose a peer trainer from the list."})  # fmt: skip
+    practitioner_trainer = forms.ModelChoiceField(label="Practitioner trainer", queryset=None, required=False, error_messages={"invalid_choice": "Choose a practitioner trainer from the list."})  # fmt: skip
+    enrolment_open = forms.BooleanField(label="Open for enrolment", required=False, initial=True)
+    cancelled = forms.BooleanField(label="Cancel this run", required=False)
+    version = VersionField()
+
+    def __init__(self, *args, terms, peers, practitioners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = terms
+        self.fields["peer_trainer"].queryset = peers
+        self.fields["practitioner_trainer"].queryset = practitioners
+
+    def run_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class SessionForm(forms.Form):
+    day = forms.DateField(label="Date", widget=DateInput(), error_messages=DATE_ERRORS)
+    starts = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), error_messages={"required": "Enter the start time.", "invalid": "Enter a time, like 10:00."})  # fmt: skip
+    ends = forms.TimeField(label="Ends at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), error_messages={"required": "Enter the end time.", "invalid": "Enter a time, like 12:00."})  # fmt: skip
+    place = _char("Place", 200, required=False, help_text="The room and address.")
+    online_link = forms.URLField(label="Online link", required=False, max_length=200, assume_scheme="https", error_messages={"invalid": "Enter a full web address, like https://meet.example.org/room."})  # fmt: skip
+
+    def clean_day(self):
+        return check_date(self.cleaned_data["day"], "The date", future_days=800)
+
+    def session_fields(self) -> dict:
+        tz = timezone.get_current_timezone()
+        c = self.cleaned_data
+        return {
+            "starts_at": dt.datetime.combine(c["day"], c["starts"], tzinfo=tz),
+            "ends_at": dt.datetime.combine(c["day"], c["ends"], tzinfo=tz),
+            "place": c["place"],
+            "online_link": c["online_link"],
+        }
+
+
+GROUP_CHOICES = [*Learner.Group.choices, ("", "I would rather not say")]
+
+
+class EnrolForm(forms.Form):
+    """The public enrolment form: the least we need to arrange a place."""
+
+    name = _char(
+        "Your name", 100,
+        help_text="The name you like to be called. It does not have to be your full name.",
+        required_message="Enter your name, or the name you like to be called.",
+    )  # fmt: skip
+    contact = forms.CharField(
+        label="Email address or phone number", max_length=254,
+        help_text="We use this only to send you details about the course. Staff cannot see it unless they arrange courses.",
+        error_messages={"required": contacts.CONTACT_ERROR, "max_length": "That is too long for an email address or phone number."},
+    )  # fmt: skip
+    group = forms.ChoiceField(
+        label="Are you coming as…", choices=GROUP_CHOICES, required=False, widget=forms.RadioSelect,
+        help_text="Learners come side by side. This only helps us count who the college reaches.",
+        error_messages=CHOICE_ERRORS,
+    )  # fmt: skip
+    access_needs = text_field(
+        "Anything that would help you take part", max_length=2000,
+        help_text="For example: step-free access, a quiet space, large print, or someone to meet you at the door.",
+    )  # fmt: skip
+    consent = forms.BooleanField(
+        label="I agree that the college keeps my name and contact to arrange my place, and deletes them when they are no longer needed.",
+        error_messages={"required": "Tick the box to agree, so the college can keep your details to arrange your place."},
+    )  # fmt: skip
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, staff=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        if staff:
+            self.fields["name"].label = "The learner's name"
+            self.fields["contact"].help_text = "An email address or phone number."
+            self.fields["group"].label = "They are coming as…"
+            self.fields["access_needs"].label = "Access needs"
+            self.fields["consent"].label = "The learner agreed that the college keeps their name and contact to arrange their place."  # fmt: skip
+
+    def clean_contact(self):
+        value = self.cleaned_data["contact"]
+        contacts.normalise(value)  # raises the plain message
+        return value.strip()
+
+
+class CancelPlaceForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, cancel my place",
+        error_messages={"required": "Tick the box to confirm you want to cancel."},
+    )
+
+
+class ContactForm(forms.Form):
+    contact = forms.CharField(
+        label="The email address you enrolled with", max_length=254,
+        error_messages={"required": "Enter the email address you enrolled with."},
+    )  # fmt: skip
+
+    def clean_contact(self):
+        value = self.cleaned_data["contact"]
+        contacts.normalise(value)
+        return value.strip()
+
+
+class RegisterForm(forms.Form):
+    """One session's register: a plain radio group per learner."""
+
+    def __init__(self, *args, enrolments, marks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolments = enrolments
+        for enrolment in enrolments:
+            self.fields[f"a-{enrolment.public_id}"] = forms.ChoiceField(
+                label=enrolment.learner.display_name, choices=Attendance.Status.choices,
+                widget=forms.RadioSelect, required=False, initial=marks.get(enrolment.pk),
+                error_messages=CHOICE_ERRORS,
+            )  # fmt: skip
+
+    def rows(self):
+        return [(e, self[f"a-{e.public_id}"]) for e in self.enrolments]
+
+    def marks(self) -> dict[int, str]:
+        return {
+            e.pk: self.cleaned_data[f"a-{e.public_id}"]
+            for e in self.enrolments
+            if self.cleaned_data.get(f"a-{e.public_id}")
+        }
+
+
+class PlanForm(forms.Form):
+    goals = text_field("The learner's goals", required=True, rows=5, required_message="Write at least one goal, in the learner's words.")  # fmt: skip
+    courses = forms.ModelMultipleChoiceField(label="Courses chosen", queryset=None, required=False, widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "Choose courses from the list."})  # fmt: skip
+    wants_tutor = forms.BooleanField(label="Would like a personal tutor", required=False)
+    tutor = forms.ModelChoiceField(label="Personal tutor", queryset=None, required=False, error_messages={"invalid_choice": "Choose a tutor from the list."})  # fmt: skip
+    next_review_on = forms.DateField(label="Review the plan on", required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
+    version = VersionField()
+
+    def __init__(self, *args, courses, tutors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["courses"].queryset = courses
+        self.fields["tutor"].queryset = tutors
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("tutor") and not cleaned.get("wants_tutor"):
+            self.add_error(
+                "wants_tutor", "Tick this box if the learner would like the tutor you chose."
+            )
+        return cleaned
+
+
+class EraseForm(forms.Form):
+    reason = _char("Why the learner is being erased", 300, help_text="For example: asked by the learner by phone on 3 May.", required_message="Say why, for example 'asked by the learner on 3 May'.")  # fmt: skip
+    confirm = forms.BooleanField(label="I understand this cannot be undone", error_messages={"required": "Tick the box to confirm."})  # fmt: skip
+
+
+class FeedbackForm(forms.Form):
+    comment = text_field("Anything else you would like to tell us?", max_length=2000, rows=4, help_text="Please do not include names.")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, question in FEEDBACK_QUESTIONS:
+            self.fields[key] = forms.TypedChoiceField(
+                label=question, choices=SCALE, coerce=int, widget=forms.RadioSelect,
+                error_messages={"required": "Choose an answer for this question.", "invalid_choice": "Choose an answer for this question."},
+            )  # fmt: skip
+        self.order_fields([k for k, _ in FEEDBACK_QUESTIONS] + ["comment"])
+
+    def answers(self) -> dict[str, int]:
+        return {k: self.cleaned_data[k] for k, _ in FEEDBACK_QUESTIONS}
+
+
+class FidelityForm(forms.Form):
+    done_on = forms.DateField(label="Date of the self-check", widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
+    notes = text_field("Notes", max_length=4000, help_text="Who took part, and what you will do next.")  # fmt: skip
+
+    def __init__(self, *args, wording, **kwargs):
+        super().__init__(*args, **kwargs)
+        for component in fidelity.COMPONENTS:
+            self.fields[component.key] = forms.TypedChoiceField(
+                label=fidelity.label(component, wording), choices=component.choices, coerce=int,
+                widget=forms.RadioSelect,
+                help_text=component.neutral_label if component.key in wording else "",
+                error_messages={"required": f"Choose a score for {component.neutral_label}.",
+                                "invalid_choice": f"Choose a score for {component.neutral_label}."},
+            )  # fmt: skip
+        self.order_fields(["done_on", *[c.key for c in fidelity.COMPONENTS], "notes"])
+
+    def clean_done_on(self):
+        return check_date(self.cleaned_data["done_on"], "The date", future_days=0)
+
+    def scores(self) -> dict[str, int]:
+        return {c.key: self.cleaned_data[c.key] for c in fidelity.COMPONENTS}
+
+
+class FilterForm(forms.Form):
+    """The prospectus filter: a GET form that works without JavaScript."""
+
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    term = forms.ChoiceField(label="Term", required=False)
+    chime = forms.ChoiceField(label="Part of recovery", required=False, choices=[("", "Any"), *Chime.choices])  # fmt: skip
+    format = forms.ChoiceField(label="Format", required=False, choices=[("", "Any"), *Course.Format.choices])  # fmt: skip
+    audience = forms.ChoiceField(label="Who it is for", required=False, choices=[("", "Anyone"), *Course.Audience.choices])  # fmt: skip
+
+    def __init__(self, *args, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].choices = [
+            ("", "Any term"),
+            *[(str(t.public_id), t.name) for t in terms],
+        ]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        c = self.cleaned_data
+        return {"term": c["term"], "chime": c["chime"], "format": c["format"], "audience": c["audience"], "text": c["q"].strip()}  # fmt: skip

@@ -1,0 +1,622 @@
+"""The college's staff side, under /sites/<site>/college/. Reads in queries, writes in services."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from imroc.college import fidelity, forms, presenters, queries, services
+from imroc.college.access import can_take_register, college_or_404, require_register
+from imroc.college.models import Course, Trainer
+from imroc.college.panels import SMALL_NUMBER, figures
+from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
+from imroc.framework import queries as framework_queries
+from imroc.improvement import queries as improvement_queries
+from imroc.programme.access import SiteAccess, site_view
+
+
+def _post(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(request, form, *, title, intro="", submit, cancel, extra=None):
+    return render(request, "college/form.html", {
+        "site": request.site, "form": form, "title": title, "intro": intro, "submit": submit,
+        "cancel": cancel, **(extra or {}),
+    })  # fmt: skip
+
+
+def _stale(form, version):
+    form.add_error(None, STALE_EDIT_MESSAGE)
+    form.data = form.data.copy()
+    form.data["version"] = version
+
+
+def _home_url(request):
+    return redirect("college:home", site=request.site.slug)
+
+
+def _course_or_404(college, public_id):
+    course = queries.course(college, public_id)
+    if course is None:
+        raise Http404("No such course")
+    return course
+
+
+def _run_or_404(college, public_id):
+    run = queries.run(college, public_id)
+    if run is None:
+        raise Http404("No such run")
+    return run
+
+
+def _learner_or_404(college, public_id):
+    learner = queries.learner(college, public_id)
+    if learner is None:
+        raise Http404("No such learner")
+    return learner
+
+
+def _can_see_contacts(request) -> bool:
+    """Contact details are for the people who arrange places: members and leads."""
+    return request.site_access >= SiteAccess.EDIT
+
+
+# --- Home and settings ---------------------------------------------------------------------------
+
+
+@site_view()
+def home(request):
+    college = queries.site_college(request.site)
+    context = {"site": request.site, "college": college, "can_manage": request.site_access >= SiteAccess.MANAGE}  # fmt: skip
+    if college is not None:
+        context |= {
+            "panel": figures(request.site),
+            "courses": list(queries.courses(college)),
+            "terms": list(queries.terms(college)[:9]),
+            "can_edit": request.site_access >= SiteAccess.EDIT,
+        }
+    return render(request, "college/home.html", context)
+
+
+@site_view(SiteAccess.MANAGE)
+@require_http_methods(["GET", "POST"])
+def college_settings(request):
+    college = queries.site_college(request.site)
+    initial = {"name": f"{request.site.name} Recovery College"}
+    if college is not None:
+        initial = {f: getattr(college, f) for f in services.COLLEGE_FIELDS} | {"version": college.version}  # fmt: skip
+    form = forms.CollegeForm(_post(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            if college is None:
+                services.set_up_college(request.site, actor=request.user, **fields)
+            else:
+                services.update_college(
+                    college, actor=request.user, expected_version=form.cleaned_data["version"] or 0, **fields
+                )  # fmt: skip
+        except StaleEditError:
+            _stale(form, queries.site_college(request.site).version)
+        except services.CollegeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Saved the college's details.")
+            return _home_url(request)
+    return _form_page(
+        request, form, title="Set up the recovery college" if college is None else "College details",
+        intro="A recovery college is run jointly by staff and people with lived experience.",
+        submit="Save", cancel=f"/sites/{request.site.slug}/college/",
+    )  # fmt: skip
+
+
+# --- Trainers ------------------------------------------------------------------------------------
+
+
+@site_view()
+def trainers(request):
+    college = college_or_404(request)
+    return render(request, "college/trainers.html", {
+        "site": request.site, "college": college, "trainers": list(queries.trainers(college)),
+        "can_edit": request.site_access >= SiteAccess.EDIT,
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def trainer_edit(request, trainer=None):
+    college = college_or_404(request)
+    obj = None
+    if trainer is not None:
+        obj = queries.trainer(college, trainer)
+        if obj is None:
+            raise Http404("No such trainer")
+    initial = {"active": True}
+    if obj is not None:
+        initial = {f: getattr(obj, f) for f in services.TRAINER_FIELDS if f != "user"} | {
+            "user": obj.user_id, "version": obj.version,
+        }  # fmt: skip
+    form = forms.TrainerForm(
+        _post(request), initial=initial, people=improvement_queries.site_people_users(request.site)
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            if obj is None:
+                services.create_trainer(college, actor=request.user, **fields)
+            else:
+                services.update_trainer(
+                    obj, actor=request.user, expected_version=form.cleaned_data["version"] or 0, **fields
+                )  # fmt: skip
+        except StaleEditError:
+            _stale(form, queries.trainer(college, obj.public_id).version)
+        else:
+            messages.success(request, "Saved the trainer.")
+            return redirect("college:trainers", site=request.site.slug)
+    return _form_page(
+        request, form, title="Add a trainer" if obj is None else f"Change {obj.name}",
+        intro="Every course is designed and delivered by a peer trainer, who brings lived experience, "
+        "and a practitioner trainer, together.",
+        submit="Save the trainer", cancel=f"/sites/{request.site.slug}/college/trainers/",
+    )  # fmt: skip
+
+
+# --- Courses and terms ---------------------------------------------------------------------------
+
+
+def _challenges(request, also=None):
+    return framework_queries.current_challenges(request.site.programme.framework_key, also=also)
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def course_edit(request, course=None):
+    college = college_or_404(request)
+    obj = _course_or_404(college, course) if course is not None else None
+    initial = {
+        "status": Course.Status.DRAFT,
+        "completion_value": 75,
+        "format": Course.Format.IN_PERSON,
+    }
+    if obj is not None:
+        initial = {f: getattr(obj, f) for f in services.COURSE_FIELDS if f != "challenge"} | {
+            "challenge": obj.challenge_id, "version": obj.version,
+        }  # fmt: skip
+    form = forms.CourseForm(
+        _post(request), initial=initial, challenges=_challenges(request, obj.challenge_id if obj else None)
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            if obj is None:
+                obj = services.create_course(college, actor=request.user, **form.course_fields())
+            else:
+                services.update_course(
+                    obj, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
+                    **form.course_fields(),
+                )  # fmt: skip
+        except StaleEditError:
+            _stale(form, queries.course(college, obj.public_id).version)
+        else:
+            messages.success(request, "Saved the course.")
+            return redirect("college:course", site=request.site.slug, course=obj.public_id)
+    return _form_page(
+        request, form, title="Add a course" if obj is None else f"Change “{obj.title}”",
+        intro="Write for a learner who may be anxious or new to this: short sentences, everyday words.",
+        submit="Save the course", cancel=f"/sites/{request.site.slug}/college/",
+    )  # fmt: skip
+
+
+@site_view()
+def course_detail(request, course):
+    college = college_or_404(request)
+    course = _course_or_404(college, course)
+    return render(request, "college/course.html", {
+        "site": request.site, "college": college, "course": course,
+        "coproduction": queries.course_coproduction(course), "runs": queries.course_runs(course),
+        "can_edit": request.site_access >= SiteAccess.EDIT,
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def coproduction_add(request, course):
+    college = college_or_404(request)
+    course = _course_or_404(college, course)
+    form = forms.CoProductionForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        services.add_coproduction(course, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Recorded who co-produced the course.")
+        return redirect("college:course", site=request.site.slug, course=course.public_id)
+    return _form_page(
+        request, form, title=f"Who co-produced “{course.title}”",
+        intro="Record each person or group who co-designed or co-reviewed the course, and how they take part. "
+        "Co-delivery is recorded on each run's trainer pair.",
+        submit="Add", cancel=f"/sites/{request.site.slug}/college/courses/{course.public_id}/",
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def term_create(request):
+    college = college_or_404(request)
+    form = forms.TermForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_term(college, actor=request.user, **form.cleaned_data)
+        except services.CollegeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Added the term.")
+            return _home_url(request)
+    return _form_page(request, form, title="Add a term", submit="Add the term", cancel=f"/sites/{request.site.slug}/college/")  # fmt: skip
+
+
+# --- Runs and sessions ---------------------------------------------------------------------------
+
+
+def _run_form(request, college, initial):
+    return forms.RunForm(
+        _post(request), initial=initial, terms=college.terms.all(),
+        peers=queries.active_trainers(college, Trainer.Kind.PEER),
+        practitioners=queries.active_trainers(college, Trainer.Kind.PRACTITIONER),
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def run_create(request, course):
+    college = college_or_404(request)
+    course = _course_or_404(college, course)
+    form = _run_form(request, college, {"capacity": 16, "enrolment_open": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.create_run(course, actor=request.user, **form.run_fields())
+        except services.CollegeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            for warning in services.trainer_pair_warnings(run):
+                messages.warning(request, warning)
+            messages.success(request, "Added the run. Now add its sessions.")
+            return redirect("college:run", site=request.site.slug, run=run.public_id)
+    return _form_page(
+        request, form, title=f"Run “{course.title}” in a term", submit="Add the run",
+        intro="Name a peer trainer and a practitioner trainer: courses are delivered by both, together.",
+        cancel=f"/sites/{request.site.slug}/college/courses/{course.public_id}/",
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def run_edit(request, run):
+    college = college_or_404(request)
+    run = _run_or_404(college, run)
+    initial = {f: getattr(run, f) for f in services.RUN_FIELDS} | {"version": run.version}
+    form = _run_form(request, college, initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_run(
+                run, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
+                base_url=request.build_absolute_uri("/"), **form.run_fields(),
+            )  # fmt: skip
+        except StaleEditError:
+            _stale(form, queries.run(college, run.public_id).version)
+        except services.CollegeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Saved the run.")
+            return redirect("college:run", site=request.site.slug, run=run.public_id)
+    return _form_page(request, form, title=f"Change the run of “{run.course.title}”", submit="Save the run", cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/")  # fmt: skip
+
+
+@site_view()
+def run_detail(request, run):
+    college = college_or_404(request)
+    run = _run_or_404(college, run)
+    enrolments = queries.run_enrolments(run)
+    return render(request, "college/run.html", {
+        "site": request.site, "college": college, "run": run, "sessions": queries.run_sessions(run),
+        "enrolments": enrolments, "warnings": services.trainer_pair_warnings(run),
+        "places_left": max(run.capacity - run.taken, 0),
+        "show_contacts": _can_see_contacts(request),
+        "can_edit": request.site_access >= SiteAccess.EDIT,
+        "can_register": can_take_register(request, run),
+        "public_url": f"/colleges/{request.site.slug}/courses/{run.course.public_id}/",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def session_add(request, run):
+    college = college_or_404(request)
+    run = _run_or_404(college, run)
+    form = forms.SessionForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_session(run, actor=request.user, **form.session_fields())
+        except services.CollegeError as error:
+            form.add_error({"ends_at": "ends", "place": "place"}.get(error.field), str(error))
+        else:
+            messages.success(request, "Added the session.")
+            return redirect("college:run", site=request.site.slug, run=run.public_id)
+    return _form_page(
+        request, form, title=f"Add a session to “{run.course.title}”", submit="Add the session",
+        intro=f"Times are in {timezone.get_current_timezone_name()}.",
+        cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/",
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def register(request, run, session):
+    college = college_or_404(request)
+    run = _run_or_404(college, run)
+    require_register(request, run)
+    session = queries.run_session(run, session)
+    if session is None:
+        raise Http404("No such session")
+    enrolments, marks = queries.session_register(session)
+    form = forms.RegisterForm(_post(request), enrolments=enrolments, marks=marks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.record_attendance(session, marks=form.marks(), actor=request.user)
+        except services.CollegeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved the register ({changed} change{'s' if changed != 1 else ''}).")  # fmt: skip
+            return redirect("college:register", site=request.site.slug, run=run.public_id, session=session.public_id)  # fmt: skip
+    sessions = queries.run_sessions(run)
+    index = next(i for i, s in enumerate(sessions) if s.pk == session.pk)
+    return render(request, "college/register.html", {
+        "site": request.site, "run": run, "session": session, "form": form, "number": index + 1,
+        "count": len(sessions), "previous": sessions[index - 1] if index > 0 else None,
+        "next": sessions[index + 1] if index + 1 < len(sessions) else None,
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def staff_enrol(request, run):
+    college = college_or_404(request)
+    run = _run_or_404(college, run)
+    form = forms.EnrolForm(_post(request), staff=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.enrol(
+                run, actor=request.user, by_staff=True, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )  # fmt: skip
+        except services.CollegeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            e = result.enrolment
+            if not result.new:
+                messages.info(request, "This learner is already on this run. Nothing was added.")
+            elif e.status == e.Status.WAITING:
+                messages.success(request, "The run is full, so the learner is on the waiting list.")
+            else:
+                messages.success(request, "Enrolled the learner.")
+            return redirect("college:run", site=request.site.slug, run=run.public_id)
+    return _form_page(request, form, title=f"Enrol a learner on “{run.course.title}”", submit="Enrol", cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/")  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def enrolment_cancel(request, run, enrolment):
+    college = college_or_404(request)
+    run = _run_or_404(college, run)
+    enrolment = queries.run_enrolment(run, enrolment)
+    if enrolment is None:
+        raise Http404("No such enrolment")
+    if request.method == "POST":
+        promoted = services.cancel_enrolment(enrolment, actor=request.user, base_url=request.build_absolute_uri("/"))  # fmt: skip
+        note = f" {len(promoted)} person from the waiting list now has a place." if promoted else ""
+        messages.success(request, "Cancelled the place." + note)
+        return redirect("college:run", site=request.site.slug, run=run.public_id)
+    return render(request, "college/confirm.html", {
+        "site": request.site, "title": f"Cancel {enrolment.learner.display_name}'s place?",
+        "text": "The learner will get a message. If they had a place, the next person waiting gets it.",
+        "submit": "Cancel the place", "cancel": f"/sites/{request.site.slug}/college/runs/{run.public_id}/",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_POST
+def feedback_send(request, run):
+    college = college_or_404(request)
+    run = _run_or_404(college, run)
+    count = services.send_feedback_invites(run, actor=request.user, base_url=request.build_absolute_uri("/"))  # fmt: skip
+    messages.success(request, f"Sent {count} questionnaire link{'s' if count != 1 else ''}.")
+    return redirect("college:run_feedback", site=request.site.slug, run=run.public_id)
+
+
+@site_view()
+def run_feedback(request, run):
+    college = college_or_404(request)
+    run = _run_or_404(college, run)
+    summary, comments = queries.run_feedback(run)
+    return render(request, "college/run_feedback.html", {
+        "site": request.site, "run": run, "summary": summary, "small_number": SMALL_NUMBER,
+        "shown": summary["n"] >= SMALL_NUMBER, "comments": comments,
+        "rows": [(q, round(summary[k], 1) if summary[k] is not None else None) for k, q in forms.FEEDBACK_QUESTIONS],
+        "can_edit": request.site_access >= SiteAccess.EDIT,
+    })  # fmt: skip
+
+
+# --- Learners ------------------------------------------------------------------------------------
+
+
+@site_view()
+def learners(request):
+    college = college_or_404(request)
+    text = request.GET.get("q", "").strip()[:100]
+    rows = list(queries.learners(college, text)[:200])
+    return render(request, "college/learners.html", {"site": request.site, "college": college, "learners": rows, "q": text})  # fmt: skip
+
+
+def _learner_data(learner):
+    return (
+        queries.learner_enrolments(learner),
+        queries.learner_attendance(learner),
+        queries.learner_plan(learner),
+        queries.learner_messages(learner),
+    )
+
+
+@site_view()
+def learner_detail(request, learner):
+    college = college_or_404(request)
+    learner = _learner_or_404(college, learner)
+    services.record_learner_view(learner, actor=request.user)
+    enrolments, _attendance, plan, sent = _learner_data(learner)
+    for e in enrolments:
+        e.completed = e.run.course.is_complete(e.attended, e.held or 0)
+    return render(request, "college/learner.html", {
+        "site": request.site, "college": college, "learner": learner, "enrolments": enrolments,
+        "plan": plan, "sent": sent, "show_contacts": _can_see_contacts(request),
+        "can_edit": request.site_access >= SiteAccess.EDIT,
+        "can_manage": request.site_access >= SiteAccess.MANAGE,
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+def learner_export(request, learner, fmt):
+    college = college_or_404(request)
+    learner = _learner_or_404(college, learner)
+    services.record_learner_view(learner, actor=request.user, what=f"export {fmt}")
+    data = presenters.learner_export(learner, *_learner_data(learner))
+    return _export_response(data, fmt, learner)
+
+
+def _export_response(data, fmt, learner):
+    if fmt == "csv":
+        response = HttpResponse(presenters.export_csv(data), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="my-college-data-{str(learner.public_id)[:8]}.{fmt}"'  # fmt: skip
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, learner):
+    college = college_or_404(request)
+    learner = _learner_or_404(college, learner)
+    plan = queries.learner_plan(learner)
+    initial = {}
+    if plan is not None:
+        initial = {
+            "goals": plan.goals, "courses": [c.pk for c in plan.courses.all()], "wants_tutor": plan.wants_tutor,
+            "tutor": plan.tutor_id, "next_review_on": plan.next_review_on, "version": plan.version,
+        }  # fmt: skip
+    form = forms.PlanForm(
+        _post(request), initial=initial, courses=college.courses.exclude(status=Course.Status.DRAFT),
+        tutors=queries.active_trainers(college),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_plan(
+                learner, actor=request.user, expected_version=data["version"] if plan else None,
+                goals=data["goals"], courses=list(data["courses"]), wants_tutor=data["wants_tutor"],
+                tutor=data["tutor"], next_review_on=data["next_review_on"],
+            )  # fmt: skip
+        except StaleEditError:
+            _stale(form, queries.learner_plan(learner).version)
+        except services.CollegeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Saved the learning plan.")
+            return redirect("college:learner", site=request.site.slug, learner=learner.public_id)
+    return _form_page(
+        request, form, title=f"{learner.display_name}'s learning plan",
+        intro="A learning plan is the learner's own: write their goals in their words, with them.",
+        submit="Save the plan", cancel=f"/sites/{request.site.slug}/college/learners/{learner.public_id}/",
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.MANAGE)
+@require_http_methods(["GET", "POST"])
+def learner_erase(request, learner):
+    college = college_or_404(request)
+    learner = _learner_or_404(college, learner)
+    form = forms.EraseForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        services.erase_learner(learner, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "Erased the learner. Their places and attendance stay only as anonymous counts.")  # fmt: skip
+        return redirect("college:learners", site=request.site.slug)
+    return _form_page(
+        request, form, title=f"Erase {learner.display_name}?", submit="Erase the learner",
+        intro="This removes their name, contact, access needs and learning plan for good. "
+        "Their places and attendance stay as anonymous counts.",
+        cancel=f"/sites/{request.site.slug}/college/learners/{learner.public_id}/",
+    )  # fmt: skip
+
+
+# --- Fidelity ------------------------------------------------------------------------------------
+
+
+@site_view()
+def fidelity_list(request):
+    college = college_or_404(request)
+    checks = queries.fidelity_checks(college)
+    return render(request, "college/fidelity.html", {
+        "site": request.site, "college": college, "checks": checks,
+        "rows": presenters.fidelity_rows(checks, college.fidelity_wording),
+        "totals": [fidelity.totals(c.scores) for c in checks],
+        "can_edit": request.site_access >= SiteAccess.EDIT,
+        "can_manage": request.site_access >= SiteAccess.MANAGE,
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def fidelity_new(request):
+    college = college_or_404(request)
+    form = forms.FidelityForm(_post(request), wording=college.fidelity_wording, initial={"done_on": timezone.localdate()})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_fidelity(
+                college, actor=request.user, done_on=form.cleaned_data["done_on"],
+                scores=form.scores(), notes=form.cleaned_data["notes"],
+            )  # fmt: skip
+        except services.CollegeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Saved the fidelity self-check.")
+            return redirect("college:fidelity", site=request.site.slug)
+    return _form_page(
+        request, form, title="Fidelity self-check", submit="Save the self-check",
+        intro="Seven components are scored 0, 1 or 2; five are typed as type 1 or type 2. "
+        "Agree the scores together: staff, peer trainers and learners.",
+        cancel=f"/sites/{request.site.slug}/college/fidelity/",
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.MANAGE)
+@require_http_methods(["GET", "POST"])
+def fidelity_wording(request):
+    college = college_or_404(request)
+    form = forms.WordingUploadForm(_post(request), request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.upload_fidelity_wording(college, data=upload.read(), filename=upload.name, actor=request.user)  # fmt: skip
+        except fidelity.WordingFileError as error:
+            problems = error.problems
+            form.add_error("file", "The file could not be used. The problems are listed below.")
+        else:
+            messages.success(request, "Loaded the component wording.")
+            return redirect("college:fidelity", site=request.site.slug)
+    return _form_page(
+        request, form, title="Load the fidelity wording",
+        intro="imroc ships only the structure of the fidelity measure, because its wording is licensed. "
+        "Upload your own copy: a YAML or CSV file mapping component-1 … component-12 to the wording.",
+        submit="Load the wording", cancel=f"/sites/{request.site.slug}/college/fidelity/",
+        extra={"problems": problems, "multipart": True},
+    )  # fmt: skip
