@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "imroc.programme",
     "imroc.assessment",
     "imroc.improvement",
+    "imroc.measures",
+    "imroc.college",
 ]
 
 MIDDLEWARE = [
@@ -230,3 +232,16 @@ LOGGING = {
 
 # --- Programme ------------------------------------------------------------------------------
 IMROC_FRAMEWORK_DIR = BASE_DIR / "framework" / "data"
+
+# --- Email: the console in development; Django's test runner swaps in locmem by itself -----
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "recovery-college@localhost")
+
+# --- Recovery college -----------------------------------------------------------------------
+# Learners with no activity for this many months are anonymised by `imroc college_retention`.
+IMROC_COLLEGE_RETENTION_MONTHS = env_int("IMROC_COLLEGE_RETENTION_MONTHS", 36)

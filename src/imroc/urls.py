@@ -7,10 +7,14 @@ urlpatterns = [
     path("", programme_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("imroc.accounts.urls")),
+    path("programme/measures/", include("imroc.measures.programme_urls")),
     path("programme/", include("imroc.programme.urls")),
     path("sites/", include("imroc.programme.site_urls")),
     path("sites/", include("imroc.assessment.urls")),
     path("sites/", include("imroc.improvement.urls")),
+    path("sites/", include("imroc.college.urls")),
+    path("colleges/", include("imroc.college.public_urls")),
+    path("sites/", include("imroc.measures.urls")),
 ]
 
 handler400 = "imroc.core.views.bad_request"

@@ -8,12 +8,16 @@ import factory
 from django.contrib.auth import get_user_model
 
 from imroc.programme.models import (
+    Application,
     CategoryChange,
+    LearningSet,
     Organisation,
     Programme,
     ProgrammeMembership,
+    Resource,
     Site,
     SiteMembership,
+    SupportEntry,
     Team,
 )
 
@@ -98,3 +102,50 @@ class ProgrammeMembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     programme = factory.SubFactory(ProgrammeFactory)
     role = "admin"
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    submitted_on = dt.date(2011, 2, 1)
+    contact_name = "Alex Contact"
+    contact_email = "alex@example.org"
+    motivation = "We want to support recovery."
+
+
+class SupportEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportEntry
+
+    kind = SupportEntry.Kind.VISIT
+    happened_on = dt.date(2011, 7, 1)
+    summary = "Visited the steering group."
+
+
+class LearningSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningSet
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Learning set {n}")
+    starts_at = dt.datetime(2011, 9, 1, 10, tzinfo=dt.UTC)
+    ends_at = dt.datetime(2011, 9, 1, 16, tzinfo=dt.UTC)
+    place = "Leeds"
+    invited_categories = ["demonstration", "pilot", "network"]
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    kind = Resource.Kind.DOCUMENT
+    visibility = Resource.Visibility.NETWORK
+    file = factory.django.FileField(filename="guide.pdf", data=b"%PDF-1.4 test")
+    file_name = "guide.pdf"
+    content_type = "application/pdf"
+    size = 13

@@ -27,3 +27,29 @@ class SignInForm(AuthenticationForm):
         ),
         "inactive": "This account has been switched off. Ask your site lead for help.",
     }
+
+
+class SetPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        help_text="At least 12 characters. A few unrelated words make a strong password you can remember.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Choose a password."},
+    )
+    confirm = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password again."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("password")
+            and cleaned.get("confirm")
+            and cleaned["password"] != cleaned["confirm"]
+        ):
+            self.add_error("confirm", "The two passwords are not the same. Type them again.")
+        return cleaned

@@ -8,4 +8,5 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", public_view(views.SignInView.as_view()), name="login"),
     path("logout/", public_view(views.sign_out), name="logout"),
+    path("invitation/<str:token>/", public_view(views.accept_invitation), name="invitation"),
 ]

@@ -86,6 +86,40 @@ def _check_challenges(assessment_round: AssessmentRound, entries: list[LevelEntr
             raise AssessmentError("A stage must be between 'not yet started' and 3.")
 
 
+def _save_levels(
+    assessment_round: AssessmentRound, existing: dict, entries: list[LevelEntry], *, actor,
+    kind: str, text_field: str, by_field: str, create,
+) -> list:  # fmt: skip
+    """Create or update one row per entry, refusing the whole save if any row is stale."""
+    _require_open(assessment_round)
+    _check_challenges(assessment_round, entries)
+    saved = []
+    for entry in entries:
+        row = existing.get(entry.challenge.pk)
+        if row is None:
+            if entry.expected_version is not None:
+                raise StaleEditError(assessment_round)  # it was deleted meanwhile
+            row = create(entry)
+            audit.record(
+                actor, f"{kind}.create", row, site=assessment_round.site,
+                after={"challenge": entry.challenge.slug, "level": entry.level, text_field: entry.text},
+            )  # fmt: skip
+        elif (row.level, getattr(row, text_field)) != (entry.level, entry.text):
+            if entry.expected_version != row.version:
+                raise StaleEditError(row)
+            before = audit.snapshot(row, ["level", text_field])
+            row.level = entry.level
+            setattr(row, text_field, entry.text)
+            setattr(row, by_field, audit.user_of(actor))
+            save_versioned(row, entry.expected_version, ["level", text_field, by_field])
+            audit.record(
+                actor, f"{kind}.update", row, site=assessment_round.site, before=before,
+                after={"level": entry.level, text_field: entry.text},
+            )  # fmt: skip
+        saved.append(row)
+    return saved
+
+
 def save_ratings(
     assessment_round: AssessmentRound, *, group: str, entries: list[LevelEntry], actor
 ) -> list[Rating]:
@@ -94,89 +128,35 @@ def save_ratings(
         raise AssessmentError(f"'{group}' is not a stakeholder group.", "group")
     with transaction.atomic():
         assessment_round = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
-        _require_open(assessment_round)
-        _check_challenges(assessment_round, entries)
         existing = {
             r.challenge_id: r
             for r in assessment_round.ratings.select_for_update().filter(stakeholder_group=group)
         }
-        saved = []
-        for entry in entries:
-            rating = existing.get(entry.challenge.pk)
-            if rating is None:
-                if entry.expected_version is not None:
-                    raise StaleEditError(assessment_round)  # it was deleted meanwhile
-                rating = Rating.objects.create(
-                    round=assessment_round,
-                    challenge=entry.challenge,
-                    stakeholder_group=group,
-                    level=entry.level,
-                    evidence=entry.text,
-                    given_by=audit.user_of(actor),
-                )
-                audit.record(
-                    actor, "rating.create", rating, site=assessment_round.site,
-                    after={"challenge": entry.challenge.slug, "group": group, "level": entry.level, "evidence": entry.text},
-                )  # fmt: skip
-            elif (rating.level, rating.evidence) != (entry.level, entry.text):
-                if entry.expected_version != rating.version:
-                    raise StaleEditError(rating)
-                before = audit.snapshot(rating, ["level", "evidence"])
-                rating.level, rating.evidence, rating.given_by = (
-                    entry.level,
-                    entry.text,
-                    audit.user_of(actor),
-                )
-                save_versioned(rating, entry.expected_version, ["level", "evidence", "given_by"])
-                audit.record(
-                    actor, "rating.update", rating, site=assessment_round.site, before=before,
-                    after={"level": entry.level, "evidence": entry.text},
-                )  # fmt: skip
-            saved.append(rating)
-    return saved
+        return _save_levels(
+            assessment_round, existing, entries, actor=actor, kind="rating", text_field="evidence",
+            by_field="given_by",
+            create=lambda e: Rating.objects.create(
+                round=assessment_round, challenge=e.challenge, stakeholder_group=group, level=e.level,
+                evidence=e.text, given_by=audit.user_of(actor),
+            ),
+        )  # fmt: skip
 
 
 def save_consensus(
     assessment_round: AssessmentRound, *, entries: list[LevelEntry], actor
 ) -> list[Consensus]:
+    """Save the agreed stages. All or nothing, like ratings."""
     with transaction.atomic():
         assessment_round = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
-        _require_open(assessment_round)
-        _check_challenges(assessment_round, entries)
         existing = {c.challenge_id: c for c in assessment_round.consensus.select_for_update()}
-        saved = []
-        for entry in entries:
-            agreed = existing.get(entry.challenge.pk)
-            if agreed is None:
-                if entry.expected_version is not None:
-                    raise StaleEditError(assessment_round)
-                agreed = Consensus.objects.create(
-                    round=assessment_round,
-                    challenge=entry.challenge,
-                    level=entry.level,
-                    rationale=entry.text,
-                    agreed_by=audit.user_of(actor),
-                )
-                audit.record(
-                    actor, "consensus.create", agreed, site=assessment_round.site,
-                    after={"challenge": entry.challenge.slug, "level": entry.level, "rationale": entry.text},
-                )  # fmt: skip
-            elif (agreed.level, agreed.rationale) != (entry.level, entry.text):
-                if entry.expected_version != agreed.version:
-                    raise StaleEditError(agreed)
-                before = audit.snapshot(agreed, ["level", "rationale"])
-                agreed.level, agreed.rationale, agreed.agreed_by = (
-                    entry.level,
-                    entry.text,
-                    audit.user_of(actor),
-                )
-                save_versioned(agreed, entry.expected_version, ["level", "rationale", "agreed_by"])
-                audit.record(
-                    actor, "consensus.update", agreed, site=assessment_round.site, before=before,
-                    after={"level": entry.level, "rationale": entry.text},
-                )  # fmt: skip
-            saved.append(agreed)
-    return saved
+        return _save_levels(
+            assessment_round, existing, entries, actor=actor, kind="consensus", text_field="rationale",
+            by_field="agreed_by",
+            create=lambda e: Consensus.objects.create(
+                round=assessment_round, challenge=e.challenge, level=e.level, rationale=e.text,
+                agreed_by=audit.user_of(actor),
+            ),
+        )  # fmt: skip
 
 
 def record_attendance(assessment_round: AssessmentRound, *, counts: dict[str, int], actor) -> None:

@@ -21,16 +21,11 @@ from imroc.assessment.forms import (
     TeamReviewForm,
 )
 from imroc.assessment.presenters import present_round
-from imroc.core.services import StaleEditError
+from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.programme import queries as programme_queries
 from imroc.programme.access import SiteAccess, site_view
 from imroc.programme.models import StakeholderGroup
-
-STALE = (
-    "Someone else saved changes here after you opened this page. Your changes have not been "
-    "saved: they are still in the form below. Check them against the latest values, then save again."
-)
 
 
 def _round_or_404(site, public_id):
@@ -148,7 +143,7 @@ def round_rate(request, round):
                 assessment_round, group=group, entries=form.entries(), actor=request.user
             )
         except StaleEditError:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_EDIT_MESSAGE)
             form.refresh_versions(current())
         except services.AssessmentError as error:
             form.add_error(None, str(error))
@@ -182,7 +177,7 @@ def round_consensus(request, round):
         try:
             services.save_consensus(assessment_round, entries=form.entries(), actor=request.user)
         except StaleEditError:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_EDIT_MESSAGE)
             form.refresh_versions(current())
         except services.AssessmentError as error:
             form.add_error(None, str(error))
@@ -271,7 +266,7 @@ def trip_resources(request, team):
                 team, actor=request.user, expected_version=form.cleaned_data["version"], **data
             )
         except StaleEditError:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_EDIT_MESSAGE)
             latest = queries.team_resources(team)
             form.data = form.data.copy()
             form.data["version"] = latest.version if latest else 0

@@ -15,6 +15,8 @@ from typing import Any
 
 SITE_DASHBOARD = "site-dashboard"
 TEAM_PAGE = "team-page"
+GOAL_PAGE = "goal-page"
+PROGRAMME_DASHBOARD = "programme-dashboard"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,11 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+STALE_EDIT_MESSAGE = (
+    "Someone else saved changes here after you opened this page. Your changes have not been "
+    "saved: they are still in the form below. Check them against the latest version, then save again."
+)
+
 
 class StaleEditError(Exception):
     """Someone else saved the object after this editor opened it."""

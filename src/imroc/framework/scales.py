@@ -1,8 +1,10 @@
-"""The IHI progress scale that collaboratives use to score each team's progress each month."""
+"""Shared scales and tags: the IHI progress scale, and the CHIME recovery processes."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+from django.db import models
 
 PROGRESS_SCALE: list[tuple[Decimal, str]] = [
     (Decimal("0.5"), "Intent to take part"),
@@ -22,3 +24,18 @@ PROGRESS_CHOICES = [(score, f"{score} – {meaning}") for score, meaning in PROG
 
 def progress_meaning(score: Decimal | None) -> str:
     return dict(PROGRESS_SCALE).get(score, "") if score is not None else ""
+
+
+class Chime(models.TextChoices):
+    """The CHIME recovery processes: a framework used as tags, never as a scale."""
+
+    CONNECTEDNESS = "connectedness", "Connectedness"
+    HOPE = "hope", "Hope and optimism"
+    IDENTITY = "identity", "Identity"
+    MEANING = "meaning", "Meaning in life"
+    EMPOWERMENT = "empowerment", "Empowerment"
+
+
+def chime_labels(values: list[str]) -> list[str]:
+    labels = dict(Chime.choices)
+    return [labels[v] for v in values if v in labels]

@@ -13,6 +13,15 @@ class ImprovementConfig(AppConfig):
 
         demo.register(demo.DemoStep("improvement", 10, improvement_demo.build_demo))
         panels.register(
+            panels.PROGRAMME_DASHBOARD,
+            panels.Panel(
+                "improvement",
+                10,
+                "improvement/panels/programme.html",
+                improvement_panels.programme_dashboard,
+            ),
+        )
+        panels.register(
             panels.SITE_DASHBOARD,
             panels.Panel(
                 "improvement",

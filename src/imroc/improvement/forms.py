@@ -7,8 +7,8 @@ from decimal import Decimal
 from django import forms
 
 from imroc.core.forms import DATE_ERRORS, DateInput, check_date, text_field
-from imroc.framework.scales import PROGRESS_CHOICES
-from imroc.improvement.models import Chime, Driver, Goal, PdsaCycle, Review
+from imroc.framework.scales import PROGRESS_CHOICES, Chime
+from imroc.improvement.models import Driver, Goal, PdsaCycle, Review
 
 STAGE_TARGETS = [
     ("", "No stage target"),

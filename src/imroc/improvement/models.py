@@ -8,18 +8,12 @@ from django.db import models
 
 from imroc.core.models import PublicModel, TimestampedModel, VersionedModel
 from imroc.framework.models import Challenge
-from imroc.framework.scales import PROGRESS_CHOICES
+from imroc.framework.scales import (
+    PROGRESS_CHOICES,
+    Chime,  # noqa: F401 - re-exported for the apps that tag by it
+    chime_labels,
+)
 from imroc.programme.models import Site
-
-
-class Chime(models.TextChoices):
-    """The CHIME recovery processes, used as tags (a framework, not a scale)."""
-
-    CONNECTEDNESS = "connectedness", "Connectedness"
-    HOPE = "hope", "Hope and optimism"
-    IDENTITY = "identity", "Identity"
-    MEANING = "meaning", "Meaning in life"
-    EMPOWERMENT = "empowerment", "Empowerment"
 
 
 class Priority(TimestampedModel):
@@ -91,8 +85,7 @@ class Goal(VersionedModel):
         return self.status in (self.Status.PLANNED, self.Status.ACTIVE)
 
     def chime_labels(self) -> list[str]:
-        labels = dict(Chime.choices)
-        return [labels[c] for c in self.chime if c in labels]
+        return chime_labels(self.chime)
 
 
 class GoalChange(TimestampedModel):

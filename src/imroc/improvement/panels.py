@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from statistics import mean
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from imroc.assessment import queries as assessment_queries
-from imroc.assessment.models import LIVED_EXPERIENCE_GROUPS, STAFF_GROUPS, AssessmentRound
+from imroc.assessment.models import (
+    LIVED_EXPERIENCE_GROUPS,
+    STAFF_GROUPS,
+    AssessmentRound,
+    Consensus,
+    Rating,
+)
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries
-from imroc.improvement.models import Goal
+from imroc.improvement.models import Goal, PdsaCycle, Priority
 
 
 @dataclass
@@ -125,4 +131,81 @@ def site_dashboard(request, site) -> dict:
         "rounds_with_lived": rounds_with_lived,
         "closed_rounds": len(closed),
         "divergence": divergence,
+    }
+
+
+def programme_dashboard(request, sites) -> dict:
+    """The network at a glance, for the sites the programme team filtered to. Fixed queries."""
+    site_ids = [s.pk for s in sites]
+    names = {s.pk: s for s in sites}
+    framework = framework_queries.current_version(request.programme.framework_key)
+    challenges = list(framework_queries.challenges(framework)) if framework else []
+
+    closed = list(
+        AssessmentRound.objects.filter(site_id__in=site_ids, status=AssessmentRound.Status.CLOSED)
+        .order_by("site_id", "held_on", "id")
+        .values_list("id", "site_id", "held_on")
+    )
+    levels: dict[int, dict[str, int]] = defaultdict(dict)
+    for round_id, slug, level in Consensus.objects.filter(
+        round_id__in=[r[0] for r in closed]
+    ).values_list("round_id", "challenge__slug", "level"):
+        levels[round_id][slug] = level
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for round_id, site_id, _ in closed:
+        first.setdefault(site_id, round_id)
+        last[site_id] = round_id
+
+    chosen = Counter(
+        Priority.objects.filter(site_id__in=site_ids, ended_on__isnull=True).values_list(
+            "challenge__slug", flat=True
+        )
+    )
+    distribution = []
+    for c in challenges:
+        base = Counter(levels[r].get(c.slug) for r in first.values() if c.slug in levels[r])
+        now = Counter(levels[r].get(c.slug) for r in last.values() if c.slug in levels[r])
+        distribution.append({
+            "challenge": c, "baseline": [base.get(n, 0) for n in range(4)],
+            "latest": [now.get(n, 0) for n in range(4)], "chosen": chosen.get(c.slug, 0),
+        })  # fmt: skip
+
+    by_year: dict[int, list[float]] = defaultdict(list)
+    for round_id, _, held_on in closed:
+        if levels[round_id]:
+            by_year[held_on.year].append(mean(levels[round_id].values()))
+    over_time = [
+        {"year": y, "rounds": len(v), "mean": round(mean(v), 2)} for y, v in sorted(by_year.items())
+    ]
+
+    today = timezone.localdate()
+    overdue = Counter(
+        Goal.objects.filter(
+            site_id__in=site_ids, status__in=["planned", "active"], next_review_on__lt=today
+        ).values_list("site_id", flat=True)
+    )
+    cycles = list(
+        PdsaCycle.objects.filter(goal__site_id__in=site_ids).values_list("starts_on", "decision")
+    )
+    cycles_by_year = Counter(start.year for start, _ in cycles)
+    decisions = Counter(d for _, d in cycles)
+    goal_figures = Goal.objects.filter(site_id__in=site_ids).aggregate(
+        n=Count("id"), co_led=Count("id", filter=Q(co_lead__isnull=False))
+    )
+    rating_figures = Rating.objects.filter(round__site_id__in=site_ids).aggregate(
+        n=Count("id"), lived=Count("id", filter=Q(stakeholder_group__in=LIVED_EXPERIENCE_GROUPS))
+    )
+    return {
+        "distribution": distribution,
+        "assessed_sites": len(first),
+        "over_time": over_time,
+        "overdue": sorted(((names[s], n) for s, n in overdue.items()), key=lambda x: x[0].name),
+        "cycles_by_year": sorted(cycles_by_year.items()),
+        "decisions": {k or "running": v for k, v in decisions.items()},
+        "cycle_count": len(cycles),
+        "co_lead_share": _share(goal_figures["co_led"], goal_figures["n"]),
+        "lived_rating_share": _share(rating_figures["lived"], rating_figures["n"]),
+        "goal_count": goal_figures["n"],
+        "rating_count": rating_figures["n"],
     }

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from imroc.core.services import StaleEditError
+from imroc.core import panels
+from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries, services
 from imroc.improvement.forms import (
@@ -25,11 +26,6 @@ from imroc.improvement.forms import (
 )
 from imroc.improvement.presenters import driver_tree, goal_history, ramps
 from imroc.programme.access import SiteAccess, site_view
-
-STALE = (
-    "Someone else saved changes here after you opened this page. Your changes have not been "
-    "saved: they are still in the form below. Check them against the latest version, then save again."
-)
 
 
 def _framework_challenges(site):
@@ -146,6 +142,7 @@ def goal_detail(request, goal):
             "history": goal_history(queries.goal_changes(goal)),
             "reviews": queries.goal_reviews(goal),
             "can_change": _can_change(request, goal),
+            "panels": panels.panels_for(panels.GOAL_PAGE, request, goal),
         },
     )
 
@@ -177,7 +174,7 @@ def goal_adjust(request, goal):
                 reason=form.cleaned_data["reason"], **form.goal_fields(),
             )  # fmt: skip
         except StaleEditError:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_EDIT_MESSAGE)
             latest = queries.site_goal(site, goal.public_id)
             form.data = form.data.copy()
             form.data["version"] = latest.version
@@ -298,7 +295,7 @@ def cycle_edit(request, goal, cycle):
                 **form.cycle_fields(),
             )
         except StaleEditError:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_EDIT_MESSAGE)
             latest = queries.goal_cycle(goal, cycle.public_id)
             form.data = form.data.copy()
             form.data["version"] = latest.version

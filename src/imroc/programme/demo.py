@@ -12,16 +12,19 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from imroc.accounts import services as account_services
 from imroc.core import audit
 from imroc.core import demo as demo_steps
 from imroc.core.audit import SystemActor
+from imroc.framework.models import Challenge
 from imroc.framework.services import load_bundled_frameworks
 from imroc.programme import services
 from imroc.programme.models import (
     Category,
+    LearningSetEvaluation,
     MemberGroup,
     Organisation,
     Programme,
@@ -226,6 +229,7 @@ def build(password: str) -> Programme:
 
         _kampala(programme)
         users = _users(programme, sites, password)
+        _network(programme, sites, rng)
         for step in demo_steps.steps():
             step.build(programme, rng, users)
     return programme
@@ -302,3 +306,108 @@ def refresh_passwords(password: str) -> None:
     for user in User.objects.filter(username__in=[u.username for u in DEMO_USERS]):
         if not user.check_password(password):
             account_services.set_password(user, password, actor=ACTOR)
+
+
+LEARNING_SETS = [
+    (dt.date(2011, 7, 12), "Getting started: what recovery means for our organisations", ["leadership", "interactions"], "Leeds"),
+    (dt.date(2011, 10, 18), "Recovery colleges: setting one up", ["recovery-college", "education"], "Birmingham"),
+    (dt.date(2012, 2, 14), "Peer support workers: recruitment and supervision", ["workforce"], "Manchester"),
+    (dt.date(2012, 6, 19), "Risk: safety planning with people", ["risk", "personalisation"], "London"),
+    (dt.date(2012, 11, 6), "Partners in decisions: paying and training service users", ["involvement"], "Bristol"),
+    (dt.date(2013, 3, 12), "Supporting staff in their own recovery", ["staff-support"], "Nottingham"),
+    (dt.date(2013, 9, 17), "Life beyond illness: employment and housing partners", ["life-beyond-illness"], ""),
+]  # fmt: skip
+PEOPLE = ["Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Kim", "Lee", "Ash", "Dee", "Max", "Nat"]
+SUPPORT = [
+    ("visit", "Met the steering group and the board sponsor to agree the first priorities.", "Write a one-page plan for the first six months."),
+    ("call", "Talked through the baseline ratings and where service users and staff disagreed.", "Hold a second meeting with the service-user forum."),
+    ("workshop", "Ran a half-day workshop on PDSA cycles with two community teams.", "Each team plans one small test of change."),
+    ("advice", "Sent examples of job descriptions for peer support workers.", ""),
+]  # fmt: skip
+
+
+def _network(programme: Programme, sites: dict, rng: random.Random) -> None:
+    """Learning sets with attendance and evaluations, pilot support logs, and a small library."""
+    challenges = {
+        c.slug: c
+        for c in Challenge.objects.filter(
+            framework_version__key=programme.framework_key, framework_version__status="published"
+        )
+    }
+    all_sites = [s for group in sites.values() for s in group]
+    for held_on, title, themes, place in LEARNING_SETS:
+        starts = dt.datetime.combine(held_on, dt.time(10), tzinfo=dt.UTC)
+        learning_set = services.schedule_learning_set(
+            programme, actor=ACTOR, allow_past=True, title=title, themes=[challenges[t] for t in themes],
+            facilitators=[("Programme team", False), ("Peer trainer from a demonstration site", True)],
+            invited_categories=["demonstration", "pilot", "network"], starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=6), place=place,
+            online_link="" if place else "https://meet.example.org/imroc-learning-set", description="",
+        )  # fmt: skip
+        for site in all_sites:
+            # Pilot sites come most; a few network sites drift away over time.
+            chance = {
+                "demonstration": 0.8,
+                "pilot": 0.9,
+                "network": 0.7 - 0.1 * (held_on.year - 2011),
+            }[site.category]
+            if rng.random() > chance:
+                continue
+            for person in rng.sample(PEOPLE, rng.randint(1, 3)):
+                group = rng.choice(["staff", "manager", "service_user", "carer"])
+                services.record_learning_set_attendance(
+                    learning_set, site=site, person=f"{person} ({site.organisation.name.split()[0]})",
+                    stakeholder_group=group, actor=ACTOR,
+                )  # fmt: skip
+            if rng.random() < 0.4:
+                services.add_learning_set_action(
+                    learning_set,
+                    site=site,
+                    text="Take the ideas back to the steering group and plan one test of change.",
+                    actor=ACTOR,
+                )
+        # Answers from people without demo accounts, so written in bulk with one audit event.
+        answers = LearningSetEvaluation.objects.bulk_create(
+            LearningSetEvaluation(
+                learning_set=learning_set,
+                useful=rng.randint(3, 5),
+                will_use=rng.randint(3, 5),
+                voices_heard=rng.randint(2, 5),
+            )
+            for _ in range(rng.randint(8, 20))
+        )
+        audit.record(
+            ACTOR, "learning_set.demo_evaluations", learning_set, after={"answers": len(answers)}
+        )
+    for site in sites[Category.PILOT]:
+        for index, (kind, summary, actions) in enumerate(SUPPORT):
+            happened = dt.date(2011, 5, 10) + dt.timedelta(days=70 * index + rng.randint(0, 20))
+            services.add_support_entry(
+                site, actor=ACTOR, kind=kind, happened_on=happened, summary=summary, agreed_actions=actions,
+                follow_up_on=happened + dt.timedelta(days=28) if actions else None,
+            )  # fmt: skip
+    _library(programme, sites, challenges)
+
+
+def _library(programme: Programme, sites: dict, challenges: dict) -> None:
+    first_demo = sites[Category.DEMONSTRATION][0]
+    services.share_resource(
+        programme, site=None, actor=ACTOR, kind="link", visibility="network", url="https://example.org/recovery-colleges",
+        title="Recovery colleges: a short introduction", description="What a recovery college is, and how sites started theirs.",
+        challenges=[challenges["recovery-college"]], chime=["hope", "connectedness"],
+    )  # fmt: skip
+    services.share_resource(
+        programme, site=first_demo, actor=ACTOR, kind="practice", visibility="network",
+        upload=SimpleUploadedFile(
+            "safety-planning-together.txt",
+            b"Safety planning together\n\nOn two wards, nurses and a peer worker now write safety plans with each person, "
+            b"in the person's own words. We started with one ward and one question: what helps you stay safe?\n",
+        ),
+        title="Safety planning together: our ward example", description="A demonstration site's practice example.",
+        challenges=[challenges["risk"]], chime=["empowerment"],
+    )  # fmt: skip
+    services.share_resource(
+        programme, site=None, actor=ACTOR, kind="document", visibility="programme",
+        upload=SimpleUploadedFile("learning-set-plan-2013.txt", b"Draft plan for the 2013 learning sets.\n"),
+        title="Draft plan for the 2013 learning sets", description="For the programme team only.",
+    )  # fmt: skip

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from imroc.programme.models import (
     Application,
     CategoryChange,
+    LearningSet,
+    LearningSetAttendance,
+    LearningSetInvitation,
     MemberGroup,
     Organisation,
     Programme,
+    Resource,
     Site,
     SiteMembership,
+    SupportEntry,
     Team,
 )
 
@@ -46,6 +52,12 @@ def programme_sites(programme: Programme) -> QuerySet[Site]:
 
 def category_counts(sites) -> Counter:
     return Counter(site.category for site in sites)
+
+
+def application_counts(programme: Programme) -> dict[str, int]:
+    return programme.applications.aggregate(
+        total=Count("id"), accepted=Count("id", filter=Q(status=Application.Status.ACCEPTED))
+    )
 
 
 def applications(programme: Programme) -> QuerySet[Application]:
@@ -81,3 +93,164 @@ def site_partner_organisations(site: Site) -> QuerySet[Organisation]:
 
 def site_membership(site: Site, user) -> SiteMembership | None:
     return site.memberships.filter(user=user).first()
+
+
+# --- The learning network -----------------------------------------------------------------
+
+
+def filtered_sites(
+    programme: Programme, *, category: str = "", region: str = "", country: str = ""
+) -> QuerySet[Site]:
+    sites = programme.sites.select_related("organisation")
+    if category:
+        sites = sites.filter(category=category)
+    if region:
+        sites = sites.filter(organisation__region=region)
+    if country:
+        sites = sites.filter(organisation__country=country)
+    return sites.order_by("organisation__name")
+
+
+def regions_and_countries(programme: Programme) -> tuple[list[str], list[str]]:
+    rows = programme.sites.values_list("organisation__region", "organisation__country").distinct()
+    regions = sorted({r for r, _ in rows if r})
+    countries = sorted({c for _, c in rows if c})
+    return regions, countries
+
+
+def application(programme: Programme, public_id) -> Application | None:
+    return (
+        programme.applications.select_related("organisation", "site")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def programme_site(programme: Programme, slug: str) -> Site | None:
+    return programme.sites.select_related("organisation").filter(slug=slug).first()
+
+
+def support_entries(site: Site):
+    return site.support_entries.select_related("recorded_by")
+
+
+def support_entry(site: Site, public_id) -> SupportEntry | None:
+    return site.support_entries.filter(public_id=public_id).first()
+
+
+def learning_sets(programme: Programme) -> QuerySet[LearningSet]:
+    return (
+        programme.learning_sets.prefetch_related("themes")
+        .annotate(
+            invited_count=Count("invitations", distinct=True),
+            attendee_count=Count("attendance", distinct=True),
+            attending_sites=Count("attendance__site", distinct=True),
+        )
+        .order_by("-starts_at")
+    )
+
+
+def learning_set(programme: Programme, public_id) -> LearningSet | None:
+    return (
+        programme.learning_sets.prefetch_related("themes", "facilitators")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def learning_set_detail(learning_set: LearningSet) -> dict:
+    return {
+        "invited": list(
+            Site.objects.filter(learning_set_invitations__learning_set=learning_set)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ),
+        "attendance": list(learning_set.attendance.select_related("site__organisation")),
+        "actions": list(learning_set.actions.select_related("site__organisation")),
+        "evaluation": learning_set.evaluations.aggregate(
+            n=Count("id"),
+            useful=Avg("useful"),
+            will_use=Avg("will_use"),
+            voices_heard=Avg("voices_heard"),
+        ),
+        "comments": list(
+            learning_set.evaluations.exclude(comments="").values_list("comments", flat=True)
+        ),
+    }
+
+
+def attendance_record(learning_set: LearningSet, row: str) -> LearningSetAttendance | None:
+    """One row of a learning set's attendance list, by the number the page gave it."""
+    return learning_set.attendance.filter(pk=int(row)).first() if row.isdigit() else None
+
+
+def site_learning_sets(site: Site) -> QuerySet[LearningSet]:
+    return (
+        LearningSet.objects.filter(invitations__site=site)
+        .prefetch_related("themes")
+        .annotate(our_attendees=Count("attendance", filter=Q(attendance__site=site), distinct=True))
+        .order_by("-starts_at")
+    )
+
+
+def site_learning_set(site: Site, public_id) -> LearningSet | None:
+    return (
+        LearningSet.objects.filter(invitations__site=site, public_id=public_id)
+        .prefetch_related("themes", "facilitators")
+        .first()
+    )
+
+
+def attendance_by_site(programme: Programme, last: int = 4) -> list[dict]:
+    """For each site: how many of the last few learning sets it was invited to and came to."""
+    recent = list(
+        programme.learning_sets.filter(cancelled=False, starts_at__lte=timezone.now())
+        .order_by("-starts_at")
+        .values_list("id", flat=True)[:last]
+    )
+    invited = Counter(
+        LearningSetInvitation.objects.filter(learning_set_id__in=recent).values_list(
+            "site_id", flat=True
+        )
+    )
+    attended = Counter(
+        dict(
+            LearningSetAttendance.objects.filter(learning_set_id__in=recent)
+            .values("site_id")
+            .annotate(n=Count("learning_set", distinct=True))
+            .values_list("site_id", "n")
+        )
+    )
+    rows = []
+    for site in programme.sites.select_related("organisation").order_by("organisation__name"):
+        if invited[site.pk]:
+            came = attended[site.pk]
+            rows.append({"site": site, "invited": invited[site.pk], "attended": came,
+                         "drifting": came * 2 < invited[site.pk]})  # fmt: skip
+    return rows
+
+
+def visible_resources(programme: Programme, *, site: Site | None) -> QuerySet[Resource]:
+    """What a site (or, with site=None, the programme team) may see in the library."""
+    visible = Q(visibility=Resource.Visibility.NETWORK)
+    if site is None:
+        visible |= Q(visibility=Resource.Visibility.PROGRAMME)
+    else:
+        visible |= Q(visibility=Resource.Visibility.SITE, site=site)
+    return (
+        programme.resources.filter(visible)
+        .select_related("site__organisation")
+        .prefetch_related("challenges")
+    )
+
+
+def search_resources(
+    resources: QuerySet[Resource], *, q: str = "", challenge: str = "", kind: str = ""
+) -> QuerySet[Resource]:
+    if q:
+        resources = resources.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    if challenge:
+        resources = resources.filter(challenges__slug=challenge).distinct()
+    if kind:
+        resources = resources.filter(kind=kind)
+    return resources

@@ -12,4 +12,15 @@ urlpatterns = [
     path("<slug:site>/teams/new/", views.team_create, name="team_create"),
     path("<slug:site>/teams/<slug:team>/", views.team_detail, name="team"),
     path("<slug:site>/teams/<slug:team>/edit/", views.team_edit, name="team_edit"),
+    path("<slug:site>/learning-sets/", views.site_learning_sets, name="learning_sets"),
+    path(
+        "<slug:site>/learning-sets/<uuid:learning_set>/",
+        views.site_learning_set,
+        name="learning_set",
+    ),
+    path("<slug:site>/library/", views.site_library, name="library"),
+    path("<slug:site>/library/new/", views.site_library_new, name="library_new"),
+    path(
+        "<slug:site>/library/<uuid:resource>/file/", views.site_resource_file, name="resource_file"
+    ),
 ]

@@ -100,6 +100,10 @@ class Site(PublicModel):
     partner_organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="partner_sites"
     )
+    named_in_benchmarks = models.BooleanField(
+        default=False,
+        help_text="Other sites see this site's name in benchmarks, not an anonymous label.",
+    )
 
     class Meta:
         ordering = ["organisation__name"]
@@ -184,6 +188,12 @@ class Application(PublicModel):
     category = models.CharField(max_length=20, choices=Category.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # Challenge slugs, so an application outlives framework versions.
+    challenges = models.JSONField(default=list, blank=True)
+    current_position = models.TextField(blank=True)
+    site = models.OneToOneField(
+        "Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
+    )
 
     class Meta:
         ordering = ["submitted_on", "organisation__name"]

@@ -59,7 +59,7 @@ def create_organisation(
     with transaction.atomic():
         organisation = Organisation(
             name=name,
-            slug=slugify(name)[:80],
+            slug=_unique_slug(Organisation.objects.all(), name),
             org_type=org_type,
             country=country,
             region=region,
@@ -94,8 +94,19 @@ def create_application(
     contact_email: str,
     motivation: str,
     actor,
+    challenges: list[str] = (),
+    current_position: str = "",
 ) -> Application:
     with transaction.atomic():
+        earlier = programme.applications.filter(
+            organisation__name__iexact=organisation.name
+        ).first()
+        if earlier is not None:
+            raise ProgrammeError(
+                f"{organisation.name} already applied on {earlier.submitted_on:%d %B %Y}. "
+                "Open that application instead.",
+                "name",
+            )
         application = Application.objects.create(
             programme=programme,
             organisation=organisation,
@@ -103,6 +114,8 @@ def create_application(
             contact_name=contact_name,
             contact_email=contact_email,
             motivation=motivation,
+            challenges=list(challenges),
+            current_position=current_position,
         )
         audit.record(actor, "application.submit", application, after={"submitted_on": submitted_on})
     return application
@@ -112,7 +125,7 @@ def decline_application(
     application: Application, *, on: dt.date, reason: str, actor
 ) -> Application:
     with transaction.atomic():
-        _decide(application, Application.Status.DECLINED, "", on, reason, actor)
+        application = _decide(application, Application.Status.DECLINED, "", on, reason, actor)
     return application
 
 
@@ -121,8 +134,8 @@ def accept_application(
 ) -> Site:
     """Accept an application into a category, which creates the organisation's site."""
     with transaction.atomic():
-        _decide(application, Application.Status.ACCEPTED, category, on, reason, actor)
-        return create_site(
+        application = _decide(application, Application.Status.ACCEPTED, category, on, reason, actor)
+        site = create_site(
             programme=application.programme,
             organisation=application.organisation,
             category=category,
@@ -130,9 +143,13 @@ def accept_application(
             reason=reason,
             actor=actor,
         )
+        application.site = site
+        application.save(update_fields=["site", "updated_at"])
+        return site
 
 
-def _decide(application, status, category, on, reason, actor) -> None:
+def _decide(application, status, category, on, reason, actor) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Application.Status.SUBMITTED:
         raise ProgrammeError("This application has already been decided.")
     before = audit.snapshot(application, ["status", "category"])
@@ -150,6 +167,7 @@ def _decide(application, status, category, on, reason, actor) -> None:
         before=before,
         after={"status": status, "category": category, "reason": reason},
     )
+    return application
 
 
 def create_site(
@@ -168,7 +186,7 @@ def create_site(
         site = Site.objects.create(
             programme=programme,
             organisation=organisation,
-            slug=slug or organisation.slug,
+            slug=slug or _unique_slug(Site.objects.all(), organisation.name, "site"),
             category=category,
             joined_on=joined_on,
         )
@@ -265,9 +283,10 @@ def set_programme_role(programme: Programme, user, *, role: str, actor) -> Progr
     return membership
 
 
-def _unique_team_slug(site: Site, name: str, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:70] or "team"
-    taken = set(site.teams.exclude(pk=exclude_pk).values_list("slug", flat=True))
+def _unique_slug(existing, name: str, fallback: str = "item") -> str:
+    """A slug from a name that no row of ``existing`` has yet."""
+    base = slugify(name)[:70] or fallback
+    taken = set(existing.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -278,7 +297,9 @@ def create_team(site: Site, *, actor, **fields) -> Team:
     with transaction.atomic():
         if site.teams.filter(name__iexact=fields["name"]).exists():
             raise ProgrammeError("This site already has a team with that name.", "name")
-        team = Team(site=site, slug=_unique_team_slug(site, fields["name"]), **fields)
+        team = Team(
+            site=site, slug=_unique_slug(site.teams.all(), fields["name"], "team"), **fields
+        )
         team.save()
         audit.record(actor, "team.create", team, site=site, after=audit.snapshot(team, TEAM_FIELDS))
     return team

@@ -23,7 +23,7 @@ from imroc.programme.access import (
     signed_in_view,
     site_view,
 )
-from imroc.programme.forms import FrameworkUploadForm, TeamForm
+from imroc.programme.forms import FrameworkUploadForm, ProgrammeFilterForm, TeamForm
 from imroc.programme.models import Category
 
 
@@ -54,11 +54,18 @@ def sites_index(request):
 @programme_view()
 def programme_home(request):
     programme = request.programme
-    sites = list(queries.programme_sites(programme))
+    regions, countries = queries.regions_and_countries(programme)
+    filters = ProgrammeFilterForm(request.GET or None, regions=regions, country_codes=countries)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    sites = list(
+        queries.programme_sites(programme).filter(
+            pk__in=queries.filtered_sites(programme, **chosen).values("pk")
+        )
+    )
     by_category = [
         (label, [s for s in sites if s.category == value]) for value, label in Category.choices
     ]
-    apps = list(queries.applications(programme))
+    counts = queries.application_counts(programme)
     return render(
         request,
         "programme/home.html",
@@ -66,19 +73,13 @@ def programme_home(request):
             "programme": programme,
             "sites": sites,
             "by_category": by_category,
-            "application_count": len(apps),
-            "accepted_count": sum(a.status == "accepted" for a in apps),
+            "filters": filters,
+            "filtered": any(chosen.values()),
+            "application_count": counts["total"],
+            "accepted_count": counts["accepted"],
             "framework": framework_queries.current_version(programme.framework_key),
+            "panels": panels.panels_for(panels.PROGRAMME_DASHBOARD, request, sites),
         },
-    )
-
-
-@programme_view()
-def applications(request):
-    return render(
-        request,
-        "programme/applications.html",
-        {"applications": queries.applications(request.programme)},
     )
 
 

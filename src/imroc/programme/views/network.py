@@ -1,0 +1,421 @@
+"""The learning network: applications, support, learning sets and the resource library."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from imroc.core import audit
+from imroc.framework import queries as framework_queries
+from imroc.programme import queries, services
+from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
+from imroc.programme.forms import (
+    AcceptForm,
+    ActionForm,
+    ApplicationForm,
+    AttendanceForm,
+    CategoryChangeForm,
+    DeclineForm,
+    EvaluationForm,
+    LearningSetForm,
+    LibrarySearchForm,
+    ResourceForm,
+    SupportEntryForm,
+)
+from imroc.programme.models import Application, Resource
+
+__all__ = [
+    "application_detail", "application_new", "applications", "learning_set_detail", "learning_set_new",
+    "learning_sets", "library", "library_new", "resource_file", "site_admin", "site_learning_set",
+    "site_learning_sets", "site_library", "site_library_new", "site_resource_file", "support_followed_up",
+]  # fmt: skip
+
+
+def _post(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _require_admin(request) -> None:
+    if request.programme_access < ProgrammeAccess.ADMIN:
+        raise PermissionDenied
+
+
+def _challenges(programme):
+    return framework_queries.current_challenges(programme.framework_key)
+
+
+# --- Applications ---------------------------------------------------------------------------
+
+
+@programme_view()
+def applications(request):
+    status = request.GET.get("status", "")
+    rows = queries.applications(request.programme)
+    if status in Application.Status.values:
+        rows = rows.filter(status=status)
+    return render(request, "programme/applications.html", {
+        "applications": rows, "status": status, "statuses": Application.Status.choices,
+        "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
+    })  # fmt: skip
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_http_methods(["GET", "POST"])
+def application_new(request):
+    programme = request.programme
+    form = ApplicationForm(
+        _post(request),
+        challenges=_challenges(programme),
+        initial={"submitted_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.record_application(
+                programme, actor=request.user, **form.cleaned_data
+            )
+        except services.ProgrammeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(
+                request, f"Recorded the application from {application.organisation.name}."
+            )
+            return redirect("programme:application", application=application.public_id)
+    return render(request, "programme/application_new.html", {"form": form})
+
+
+@programme_view()
+@require_http_methods(["GET", "POST"])
+def application_detail(request, application):
+    programme = request.programme
+    found = queries.application(programme, application)
+    if found is None:
+        raise Http404("No such application")
+    application = found
+    accept = AcceptForm(prefix="accept", initial={"joined_on": timezone.localdate()})
+    decline = DeclineForm(prefix="decline")
+    if request.method == "POST":
+        _require_admin(request)
+        if "accept-category" in request.POST or request.POST.get("decision") == "accept":
+            accept = AcceptForm(request.POST, prefix="accept")
+            if accept.is_valid():
+                data = accept.cleaned_data
+                try:
+                    site = services.accept_and_invite(
+                        application,
+                        actor=request.user,
+                        base_url=request.build_absolute_uri("/"),
+                        **data,
+                    )
+                except services.ProgrammeError as error:
+                    accept.add_error(None, str(error))
+                else:
+                    messages.success(
+                        request,
+                        f"Accepted {site.name} as a {site.get_category_display().lower()}. We emailed {data['lead_email']} an invitation.",
+                    )
+                    return redirect("programme:application", application=application.public_id)
+        else:
+            decline = DeclineForm(request.POST, prefix="decline")
+            if decline.is_valid():
+                try:
+                    services.decline_application(
+                        application,
+                        on=timezone.localdate(),
+                        reason=decline.cleaned_data["reason"],
+                        actor=request.user,
+                    )
+                except services.ProgrammeError as error:
+                    decline.add_error(None, str(error))
+                else:
+                    messages.success(
+                        request, "Declined the application. The reason is kept with it."
+                    )
+                    return redirect("programme:application", application=application.public_id)
+    challenge_titles = {c.slug: c.short_title for c in _challenges(programme)}
+    return render(request, "programme/application_detail.html", {
+        "application": application, "accept": accept, "decline": decline,
+        "wanted": [challenge_titles.get(s, s) for s in application.challenges],
+        "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
+    })  # fmt: skip
+
+
+# --- A site, from the programme's side ------------------------------------------------------
+
+
+def _programme_site(request, slug):
+    site = queries.programme_site(request.programme, slug)
+    if site is None:
+        raise Http404("No such site")
+    return site
+
+
+@programme_view()
+@require_http_methods(["GET", "POST"])
+def site_admin(request, site):
+    site = _programme_site(request, site)
+    category_form = CategoryChangeForm(
+        prefix="category", initial={"effective_from": timezone.localdate()}
+    )
+    support_form = SupportEntryForm(prefix="support", initial={"happened_on": timezone.localdate()})
+    if request.method == "POST":
+        _require_admin(request)
+        if request.POST.get("form") == "category":
+            category_form = CategoryChangeForm(request.POST, prefix="category")
+            if category_form.is_valid():
+                try:
+                    services.change_category(site, actor=request.user, **category_form.cleaned_data)
+                except services.ProgrammeError as error:
+                    category_form.add_error(error.field, str(error))
+                else:
+                    messages.success(
+                        request, "Changed the site's category. The history keeps the old one."
+                    )
+                    return redirect("programme:site", site=site.slug)
+        else:
+            support_form = SupportEntryForm(request.POST, prefix="support")
+            if support_form.is_valid():
+                try:
+                    services.add_support_entry(
+                        site, actor=request.user, **support_form.cleaned_data
+                    )
+                except services.ProgrammeError as error:
+                    support_form.add_error(error.field, str(error))
+                else:
+                    messages.success(request, "Added to the support log.")
+                    return redirect("programme:site", site=site.slug)
+    return render(request, "programme/site_admin.html", {
+        "site": site, "history": queries.site_category_history(site), "support": queries.support_entries(site),
+        "category_form": category_form, "support_form": support_form,
+        "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
+    })  # fmt: skip
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_POST
+def support_followed_up(request, site, entry):
+    site = _programme_site(request, site)
+    found = queries.support_entry(site, entry)
+    if found is None:
+        raise Http404("No such entry")
+    services.mark_followed_up(found, actor=request.user)
+    messages.success(request, "Marked as followed up.")
+    return redirect("programme:site", site=site.slug)
+
+
+# --- Learning sets -------------------------------------------------------------------------
+
+
+@programme_view()
+def learning_sets(request):
+    return render(request, "programme/learning_sets.html", {
+        "sets": queries.learning_sets(request.programme), "by_site": queries.attendance_by_site(request.programme),
+        "now": timezone.now(), "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
+    })  # fmt: skip
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_http_methods(["GET", "POST"])
+def learning_set_new(request):
+    form = LearningSetForm(_post(request), challenges=_challenges(request.programme))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            learning_set = services.schedule_learning_set(
+                request.programme, actor=request.user, themes=data.pop("themes"), facilitators=data.pop("facilitators"),
+                invited_categories=data.pop("invited_categories"), **data,
+            )  # fmt: skip
+        except services.ProgrammeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, f"Scheduled “{learning_set.title}” and invited the sites.")
+            return redirect("programme:learning_set", learning_set=learning_set.public_id)
+    return render(request, "programme/learning_set_new.html", {"form": form})
+
+
+@programme_view()
+@require_http_methods(["GET", "POST"])
+def learning_set_detail(request, learning_set):
+    found = queries.learning_set(request.programme, learning_set)
+    if found is None:
+        raise Http404("No such learning set")
+    learning_set = found
+    detail = queries.learning_set_detail(learning_set)
+    sites = learning_set.programme.sites.filter(
+        learning_set_invitations__learning_set=learning_set
+    ).select_related("organisation")
+    attendance = AttendanceForm(prefix="attend", sites=sites)
+    action = ActionForm(prefix="action", sites=sites)
+    if request.method == "POST":
+        _require_admin(request)
+        which = request.POST.get("form")
+        try:
+            if which == "attend":
+                attendance = AttendanceForm(request.POST, prefix="attend", sites=sites)
+                if attendance.is_valid():
+                    services.record_learning_set_attendance(
+                        learning_set, actor=request.user, **attendance.cleaned_data
+                    )
+                    messages.success(request, "Added to the attendance list.")
+                    return redirect("programme:learning_set", learning_set=learning_set.public_id)
+            elif which == "unattend":
+                row = queries.attendance_record(learning_set, request.POST.get("row", ""))
+                if row is None:
+                    raise Http404("No such attendance")
+                services.remove_learning_set_attendance(row, actor=request.user)
+                messages.success(request, "Removed from the attendance list.")
+                return redirect("programme:learning_set", learning_set=learning_set.public_id)
+            elif which == "action":
+                action = ActionForm(request.POST, prefix="action", sites=sites)
+                if action.is_valid():
+                    services.add_learning_set_action(
+                        learning_set, actor=request.user, **action.cleaned_data
+                    )
+                    messages.success(request, "Added the note.")
+                    return redirect("programme:learning_set", learning_set=learning_set.public_id)
+            elif which == "cancel":
+                services.cancel_learning_set(learning_set, actor=request.user)
+                messages.success(request, "Cancelled the learning set.")
+                return redirect("programme:learning_set", learning_set=learning_set.public_id)
+        except services.ProgrammeError as error:
+            (attendance if which == "attend" else action).add_error(error.field, str(error))
+    return render(request, "programme/learning_set_detail.html", {
+        "learning_set": learning_set, **detail, "attendance_form": attendance, "action_form": action,
+        "started": learning_set.starts_at <= timezone.now(),
+        "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
+    })  # fmt: skip
+
+
+@site_view()
+def site_learning_sets(request):
+    return render(request, "programme/site_learning_sets.html", {
+        "site": request.site, "sets": queries.site_learning_sets(request.site), "now": timezone.now(),
+    })  # fmt: skip
+
+
+@site_view()
+@require_http_methods(["GET", "POST"])
+def site_learning_set(request, learning_set):
+    site = request.site
+    found = queries.site_learning_set(site, learning_set)
+    if found is None:
+        raise Http404("No such learning set")
+    learning_set = found
+    form = EvaluationForm(_post(request))
+    if request.method == "POST":
+        if request.site_access < SiteAccess.CONTRIBUTE:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.evaluate_learning_set(
+                    learning_set, site=site, actor=request.user, **form.cleaned_data
+                )
+            except services.ProgrammeError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Thank you. Your answers are anonymous.")
+                return redirect(
+                    "sites:learning_set", site=site.slug, learning_set=learning_set.public_id
+                )
+    return render(request, "programme/site_learning_set.html", {
+        "site": site, "learning_set": learning_set, "form": form,
+        "our_attendance": learning_set.attendance.filter(site=site),
+        "our_actions": learning_set.actions.filter(site=site),
+        "evaluated": learning_set.evaluation_receipts.filter(user=request.user).exists(),
+        "can_evaluate": request.site_access >= SiteAccess.CONTRIBUTE and learning_set.starts_at <= timezone.now(),
+    })  # fmt: skip
+
+
+# --- The resource library ------------------------------------------------------------------
+
+
+def _library_page(request, *, site, template):
+    programme = site.programme if site else request.programme
+    challenges = _challenges(programme)
+    search = LibrarySearchForm(request.GET or None, challenges=challenges)
+    resources = queries.visible_resources(programme, site=site)
+    if search.is_valid():
+        resources = queries.search_resources(resources, **search.cleaned_data)
+    return render(request, template, {"site": site, "search": search, "resources": resources[:200]})
+
+
+@programme_view()
+def library(request):
+    return _library_page(request, site=None, template="programme/library.html")
+
+
+@site_view()
+def site_library(request):
+    return _library_page(request, site=request.site, template="programme/site_library.html")
+
+
+def _share(request, *, site, redirect_to):
+    programme = site.programme if site else request.programme
+    form = ResourceForm(
+        _post(request),
+        request.FILES or None,
+        challenges=_challenges(programme),
+        for_site=site is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file")
+        try:
+            services.share_resource(programme, site=site, actor=request.user, upload=upload,
+                                    challenges=list(data.pop("challenges")), **data)  # fmt: skip
+        except services.ProgrammeError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, f"Shared “{data['title']}”.")
+            return redirect_to
+    return render(request, "programme/library_new.html", {"site": site, "form": form})
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_http_methods(["GET", "POST"])
+def library_new(request):
+    return _share(request, site=None, redirect_to=redirect("programme:library"))
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def site_library_new(request):
+    return _share(
+        request, site=request.site, redirect_to=redirect("sites:library", site=request.site.slug)
+    )
+
+
+def _file_response(request, resource: Resource, site):
+    if resource.kind == Resource.Kind.LINK or not resource.file:
+        raise Http404("This resource has no file")
+    audit.record(request.user, "resource.download", resource, site=site)
+    response = FileResponse(resource.file.open("rb"), as_attachment=True, filename=resource.file_name,
+                            content_type=resource.content_type)  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@programme_view()
+def resource_file(request, resource):
+    found = (
+        queries.visible_resources(request.programme, site=None).filter(public_id=resource).first()
+    )
+    if found is None:
+        raise Http404("No such resource")
+    return _file_response(request, found, None)
+
+
+@site_view()
+def site_resource_file(request, resource):
+    found = (
+        queries.visible_resources(request.site.programme, site=request.site)
+        .filter(public_id=resource)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such resource")
+    return _file_response(request, found, request.site)
