@@ -73,7 +73,9 @@ def demo(args: list[str]) -> None:
 def test(args: list[str]) -> None:
     env = _env()
     env.pop("DEBUG", None)
-    _run(BIN / "python", "-m", "pytest", *args, env=env)
+    # Use every core unless the caller chose otherwise.
+    parallel = [] if any(a == "-n" or a.startswith("-n") for a in args) else ["-n", "auto"]
+    _run(BIN / "python", "-m", "pytest", *parallel, *args, env=env)
 
 
 def main() -> None:
