@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("imroc.accounts.urls")),
     path("programme/measures/", include("imroc.measures.programme_urls")),
+    path("programme/benchmarks/", include("imroc.measures.benchmark_urls")),
     path("programme/", include("imroc.programme.urls")),
     path("sites/", include("imroc.programme.site_urls")),
     path("sites/", include("imroc.assessment.urls")),

@@ -1,4 +1,8 @@
-"""The public test vectors in shared/spc/vectors.json (from NHSRplotthedots 0.2.2)."""
+"""The public test vectors of shared/spc/vectors.json (from NHSRplotthedots 0.2.2).
+
+A copy lives beside this file so the suite runs in any clone; when ../shared is there too,
+a test checks the copy still matches it.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ import pytest
 from imroc import spc
 from imroc.spc import _rules
 
-VECTORS_PATH = Path(__file__).resolve().parents[3] / "shared" / "spc" / "vectors.json"
+VECTORS_PATH = Path(__file__).resolve().parent / "vectors.json"
+SHARED_PATH = Path(__file__).resolve().parents[3] / "shared" / "spc" / "vectors.json"
 VECTORS = json.loads(VECTORS_PATH.read_text())
 
 
@@ -99,3 +104,9 @@ def test_assurance_vectors(case: dict, direction: str) -> None:
         13,
     )
     assert spc.ASSURANCES[int(assurance[0])] == case[direction]
+
+
+def test_the_copy_matches_the_shared_vectors():
+    if not SHARED_PATH.exists():
+        pytest.skip("../shared is not beside this clone")
+    assert json.loads(SHARED_PATH.read_text()) == json.loads(VECTORS_PATH.read_text())

@@ -493,3 +493,134 @@ def assurance_icon_svg(code: str, size: int = 36) -> str:
         f'font-family="Arial, sans-serif" fill="{INK}">{letter}</text>'
     )
     return _icon(colour, label, body, size, dashed=dashed)
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    """One unit on a funnel plot: its label is already anonymised where it must be."""
+
+    label: str
+    numerator: float
+    denominator: float
+    outside: str = ""  # "", "high" or "low": beyond the 99.8% limits
+    highlight: bool = False
+
+
+@dataclass(frozen=True)
+class FunnelChart:
+    title: str
+    description: str
+    points: Sequence[FunnelPoint]
+    target: float
+    curve_n: Sequence[float]
+    lower_95: Sequence[float]
+    upper_95: Sequence[float]
+    lower_998: Sequence[float]
+    upper_998: Sequence[float]
+    id_prefix: str = "funnel"
+    width: int = 760
+    height: int = 380
+
+
+def funnel_svg(chart: FunnelChart) -> str:
+    """A funnel plot of proportions (shown as percentages) against the number of cases."""
+    left, right, top, bottom = 64, 20, 44, 52
+    w, h = chart.width - left - right, chart.height - top - bottom
+    n_max = max([p.denominator for p in chart.points] + list(chart.curve_n) + [1.0]) * 1.05
+    values = [p.numerator / p.denominator for p in chart.points if p.denominator]
+    bounds = [v for v in (*chart.lower_998, *chart.upper_998) if math.isfinite(v)]
+    lo = max(0.0, min(values + bounds + [chart.target]) - 0.03)
+    hi = min(1.0, max(values + bounds + [chart.target]) + 0.03)
+    if hi <= lo:
+        lo, hi = max(0.0, lo - 0.05), min(1.0, hi + 0.05)
+
+    def x(n: float) -> float:
+        return left + w * n / n_max
+
+    def y(v: float) -> float:
+        return top + h * (1 - (v - lo) / (hi - lo))
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart.width} {chart.height}" '
+        f'role="img" aria-labelledby="{chart.id_prefix}-title {chart.id_prefix}-desc" class="chart funnel">',
+        f'<title id="{chart.id_prefix}-title">{escape(chart.title)}</title>',
+        f'<desc id="{chart.id_prefix}-desc">{escape(chart.description)}</desc>',
+        f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="#fff" stroke="{MUTED}" stroke-width="1"/>',
+    ]
+    step = _nice_step(hi - lo)
+    tick = math.ceil(lo / step) * step
+    while tick <= hi + 1e-9:
+        out.append(
+            f'<line x1="{left}" x2="{left + w}" y1="{_n(y(tick))}" y2="{_n(y(tick))}" stroke="#e5e6e7"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{_n(y(tick) + 4)}" text-anchor="end" font-size="12" fill="{INK}">{_n(tick * 100)}%</text>'
+        )
+        tick += step
+    xstep = _nice_step(n_max)
+    xtick = 0.0
+    while xtick <= n_max:
+        out.append(
+            f'<text x="{_n(x(xtick))}" y="{top + h + 18}" text-anchor="middle" font-size="12" fill="{INK}">{int(xtick):,}</text>'
+        )
+        xtick += xstep
+    out.append(
+        f'<text x="{left + w / 2}" y="{chart.height - 8}" text-anchor="middle" font-size="13" fill="{INK}">Number of cases (denominator)</text>'
+    )
+
+    def curve(values: Sequence[float], dash: str) -> None:
+        pts = [
+            (x(n), y(min(max(v, lo), hi)))
+            for n, v in zip(chart.curve_n, values, strict=True)
+            if math.isfinite(v)
+        ]
+        if len(pts) > 1:
+            d = " ".join(
+                f"{'M' if i == 0 else 'L'}{_n(px)},{_n(py)}" for i, (px, py) in enumerate(pts)
+            )
+            out.append(
+                f'<path d="{d}" fill="none" stroke="{LIMIT}" stroke-width="1.5" stroke-dasharray="{dash}"/>'
+            )
+
+    curve(chart.lower_95, "6 4")
+    curve(chart.upper_95, "6 4")
+    curve(chart.lower_998, "")
+    curve(chart.upper_998, "")
+    out.append(
+        f'<line x1="{left}" x2="{left + w}" y1="{_n(y(chart.target))}" y2="{_n(y(chart.target))}" stroke="{INK}" stroke-width="2"/>'
+    )
+    for p in chart.points:
+        if not p.denominator:
+            continue
+        cx, cy = x(p.denominator), y(p.numerator / p.denominator)
+        colour = CONCERN if p.outside else INK
+        r = 7 if p.highlight else 5
+        shape = (
+            f'<rect x="{_n(cx - r)}" y="{_n(cy - r)}" width="{2 * r}" height="{2 * r}" fill="{colour}"/>'
+            if p.outside
+            else f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{r}" fill="{colour if p.highlight else "#fff"}" stroke="{colour}" stroke-width="2"/>'
+        )
+        out.append(
+            f"<g><title>{escape(p.label)}: {_n(100 * p.numerator / p.denominator)}% of {int(p.denominator):,}</title>{shape}"
+        )
+        if p.highlight:
+            # Labels on the right half of the plot sit to the left of their point, so they fit.
+            right_half = cx > left + w / 2
+            tx, anchor = (cx - 10, "end") if right_half else (cx + 10, "start")
+            out.append(
+                f'<text x="{_n(tx)}" y="{_n(cy - 8)}" text-anchor="{anchor}" font-size="13" font-weight="700" fill="{INK}">{escape(p.label)}</text>'
+            )
+        out.append("</g>")
+    legend_y = 22
+    out.append(
+        f'<g font-size="12" fill="{INK}"><line x1="{left}" x2="{left + 24}" y1="{legend_y}" y2="{legend_y}" stroke="{INK}" stroke-width="2"/>'
+        f'<text x="{left + 30}" y="{legend_y + 4}">Programme average</text>'
+        f'<line x1="{left + 170}" x2="{left + 194}" y1="{legend_y}" y2="{legend_y}" stroke="{LIMIT}" stroke-dasharray="6 4" stroke-width="1.5"/>'
+        f'<text x="{left + 200}" y="{legend_y + 4}">95% limits</text>'
+        f'<line x1="{left + 290}" x2="{left + 314}" y1="{legend_y}" y2="{legend_y}" stroke="{LIMIT}" stroke-width="1.5"/>'
+        f'<text x="{left + 320}" y="{legend_y + 4}">99.8% limits</text>'
+        f'<rect x="{left + 420}" y="{legend_y - 5}" width="10" height="10" fill="{CONCERN}"/>'
+        f'<text x="{left + 436}" y="{legend_y + 4}">Outside 99.8% (square)</text></g>'
+    )
+    out.append("</svg>")
+    return "".join(out)

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from imroc.measures import views
+from imroc.measures import benchmark_views, views
 
 app_name = "measures"
 
 urlpatterns = [
     path("<slug:site>/measures/", views.board, name="board"),
+    path("<slug:site>/benchmarks/", benchmark_views.site_benchmarks, name="benchmarks"),
     path("<slug:site>/measures/new/", views.measure_create, name="create"),
     path("<slug:site>/measures/adopt/", views.measure_adopt, name="adopt"),
     path("<slug:site>/measures/<uuid:measure>/", views.measure_detail, name="detail"),
