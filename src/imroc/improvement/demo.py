@@ -258,7 +258,8 @@ def _goal(site, challenge, levels, lead, partner, held_on, rng, full):
 
 def _cycles_and_reviews(site, goal, dates, rng, full, number):
     first_idea, second_idea = IDEAS[goal.challenge.slug]
-    start = dates[0] + dt.timedelta(days=45 + 10 * number)
+    # Each goal's ramp starts a few months after the one before, so work spreads over the years.
+    start = dates[0] + dt.timedelta(days=45 + 150 * number)
     previous = None
     ramp = [first_idea, second_idea, f"{second_idea} across all teams"][: 3 if full else 1]
     for step, idea in enumerate(ramp):
@@ -286,7 +287,7 @@ def _cycles_and_reviews(site, goal, dates, rng, full, number):
             next_steps="Stop this idea and try another." if abandon else "Build on it in the next cycle.",
         )  # fmt: skip
         previous = cycle
-        start = ends + dt.timedelta(days=14)
+        start = ends + dt.timedelta(days=rng.randint(45, 120))
         if abandon:
             break
     score_index = 0
