@@ -34,6 +34,7 @@ from tests.programme.factories import (
     ResourceFactory,
     SupportEntryFactory,
 )
+from tests.workforce.factories import workforce_samples
 
 
 @dataclass
@@ -78,8 +79,14 @@ def _samples(site, team, framework, site_lead):
         "token": ImportFactory(measure=measure, created_by=site_lead).token,
         "shared": ProgrammeMeasureFactory(programme=site.programme).public_id,
         **_network_samples(site, framework),
+        **_workforce_samples(site),
         **_college_samples(site),
     }
+
+
+def _workforce_samples(site):
+    """A peer cohort with a post, a training event, an indicator, a policy, a partner and an IPS review."""
+    return workforce_samples(site)
 
 
 def _network_samples(site, framework):

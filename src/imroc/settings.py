@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "imroc.improvement",
     "imroc.measures",
     "imroc.college",
+    "imroc.workforce",
 ]
 
 MIDDLEWARE = [
@@ -226,12 +227,15 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
+        "django.utils.autoreload": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
     },
 }
 
 # --- Programme ------------------------------------------------------------------------------
 IMROC_FRAMEWORK_DIR = BASE_DIR / "framework" / "data"
+# No figure is shown for fewer people than this, so nobody can be picked out.
+IMROC_SUPPRESSION_THRESHOLD = env_int("IMROC_SUPPRESSION_THRESHOLD", 5)
 
 # --- Email: the console in development; Django's test runner swaps in locmem by itself -----
 EMAIL_BACKEND = env_str(

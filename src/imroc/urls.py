@@ -16,6 +16,7 @@ urlpatterns = [
     path("sites/", include("imroc.college.urls")),
     path("colleges/", include("imroc.college.public_urls")),
     path("sites/", include("imroc.measures.urls")),
+    path("sites/", include("imroc.workforce.urls")),
 ]
 
 handler400 = "imroc.core.views.bad_request"

@@ -1,0 +1,658 @@
+"""Forms for peer support, joint training, staff support, policies, personalisation and partnerships."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from imroc.core.forms import DATE_ERRORS, DateInput, check_date, text_field
+from imroc.workforce import reference
+from imroc.workforce.models import PartnerAgency, PeerPost, Policy, PolicyReview, Profession
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+class MonthField(forms.CharField):
+    """A month, typed as 2024-03 (a date in the month is accepted too); stored as its 1st day."""
+
+    def __init__(self, label="Month", **kwargs):
+        kwargs.setdefault("help_text", "For example 2024-03 for March 2024.")
+        super().__init__(label=label, widget=MonthInput(attrs={"placeholder": "2024-03", "maxlength": "10"}),
+                         error_messages={"required": "Enter the month, like 2024-03."}, **kwargs)  # fmt: skip
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        match = _MONTH.match(text)
+        try:
+            month = dt.date(int(match[1]), int(match[2]), 1) if match else None
+        except ValueError:
+            month = None
+        if month is None:
+            raise forms.ValidationError(f"“{text[:20]}” is not a month. Enter it like 2024-03.")
+        if month.year < 2000:
+            raise forms.ValidationError("The month must be in the year 2000 or later.")
+        if month > timezone.localdate().replace(day=1):
+            raise forms.ValidationError(
+                "That month has not started yet. Enter a month up to this one."
+            )
+        return month
+
+
+def count_field(label: str, *, required: bool = True, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, required=required, min_value=0, max_value=1_000_000, help_text=help_text,
+        error_messages={"required": f"Enter the {label.lower()}, as a whole number.",
+                        "invalid": "Enter a whole number, like 12.",
+                        "min_value": "The number cannot be below 0.",
+                        "max_value": "That number is too large. Check it."},
+    )  # fmt: skip
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text,
+                           error_messages=DATE_ERRORS)  # fmt: skip
+
+
+def char_field(
+    label: str,
+    max_length: int = 200,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    message: str = "",
+):
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, help_text=help_text,
+        error_messages={"required": message or f"Enter the {label.lower()}.",
+                        "max_length": f"Keep this to {max_length} characters or fewer."},
+    )  # fmt: skip
+
+
+def url_field(label: str, help_text: str = "") -> forms.URLField:
+    return forms.URLField(
+        label=label, required=False, max_length=500, assume_scheme="https", help_text=help_text,
+        error_messages={"invalid": "Enter a web address, like https://intranet.example.org/policy.pdf.",
+                        "max_length": "Keep the address to 500 characters or fewer."},
+    )  # fmt: skip
+
+
+def choice_field(
+    label: str, choices, *, required: bool = True, radio: bool = False, message: str = ""
+):
+    return forms.ChoiceField(
+        label=label, choices=choices, required=required,
+        widget=forms.RadioSelect if radio else forms.Select,
+        error_messages={"required": message or f"Choose the {label.lower()}.",
+                        "invalid_choice": "Choose from the list."},
+    )  # fmt: skip
+
+
+def team_field(
+    teams, *, required: bool = True, empty_label: str = "Choose a team"
+) -> forms.ModelChoiceField:
+    field = forms.ModelChoiceField(
+        label="Team", queryset=teams, required=required, to_field_name="slug", empty_label=empty_label,
+        error_messages={"required": "Choose the team.", "invalid_choice": "Choose one of this site's teams."},
+    )  # fmt: skip
+    return field
+
+
+def _past(form, name: str, what: str, future_days: int = 0):
+    try:
+        return check_date(form.cleaned_data.get(name), what, future_days=future_days)
+    except forms.ValidationError as error:
+        form.add_error(name, error)
+        return None
+
+
+class VersionMixin(forms.Form):
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+# --- Peer support ---------------------------------------------------------------------------
+
+
+class CohortForm(forms.Form):
+    name = char_field("Cohort name", 120, help_text="For example “First cohort, 2012”.")
+    started_on = date_field("Preparation started on")
+    training_course = char_field(
+        "Training course",
+        required=False,
+        help_text="The peer support training the workers will take. Optional.",
+    )
+    training_hours = forms.IntegerField(
+        label="Course length in hours", min_value=1, max_value=500, initial=40,
+        help_text="A typical peer support course is 40 hours.",
+        error_messages={"required": "Enter the course length in hours.", "invalid": "Enter a whole number of hours, like 40.",
+                        "min_value": "The course must be at least 1 hour.", "max_value": "Enter no more than 500 hours."},
+    )  # fmt: skip
+    notes = text_field(
+        "Notes",
+        max_length=2000,
+        help_text="Optional. Do not write anyone's name or health details.",
+    )
+
+    def clean_started_on(self):
+        return check_date(self.cleaned_data["started_on"], "The start date", future_days=366)
+
+
+class ChecklistForm(forms.Form):
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done"] = forms.MultipleChoiceField(
+            label="What is in place", required=False, widget=forms.CheckboxSelectMultiple,
+            choices=[(item.key, f"{item.area}: {item.text}") for item in items],
+            error_messages={"invalid_choice": "Choose items from the checklist."},
+        )  # fmt: skip
+
+
+class AdvanceForm(VersionMixin):
+    on = date_field("Date the cohort moved on")
+    reason = text_field(
+        "Why move on anyway", max_length=2000, rows=3,
+        help_text="Only needed if the checklist is not finished. This is kept in the cohort's history.",
+    )  # fmt: skip
+
+    def clean_on(self):
+        return check_date(self.cleaned_data["on"], "The date", future_days=0)
+
+
+class RecruitmentForm(VersionMixin):
+    applicants = count_field(
+        "Applicants",
+        required=False,
+        help_text="How many people applied. A number only, never names.",
+    )
+    interviewed = count_field("Interviewed", required=False)
+    training_course = CohortForm.base_fields["training_course"]
+    training_hours = CohortForm.base_fields["training_hours"]
+
+    def clean(self):
+        cleaned = super().clean()
+        a, i = cleaned.get("applicants"), cleaned.get("interviewed")
+        if a is not None and i is not None and i > a:
+            self.add_error(
+                "interviewed",
+                f"More people interviewed ({i}) than applied ({a}). Check the two numbers.",
+            )
+        return cleaned
+
+
+class PostForm(VersionMixin):
+    label = char_field(
+        "Post", 80, help_text="An anonymous name for the post, like “Peer support worker 3”. Never a person's name.",
+        message="Give the post a name, like “Peer support worker 3”.",
+    )  # fmt: skip
+    team = forms.ModelChoiceField(queryset=None)
+    fte = forms.DecimalField(
+        label="Time (FTE)", max_digits=3, decimal_places=2, initial=Decimal("1.00"),
+        help_text="Whole-time equivalent: 1 is full time, 0.6 is three days a week.",
+        error_messages={"required": "Enter the time (FTE), like 0.6.", "invalid": "Enter a number, like 0.6 or 1.",
+                        "max_digits": "Enter the FTE as a number up to 1, like 0.6.",
+                        "max_decimal_places": "Use no more than 2 decimal places."},
+    )  # fmt: skip
+    appointed_on = date_field(
+        "Filled on",
+        required=False,
+        help_text="The date the worker started. Leave empty while the post is vacant.",
+    )
+    training_completed_on = date_field("Training completed on", required=False)
+    left_on = date_field("Left on", required=False)
+    leaving_reason = choice_field(
+        "Reason for leaving", [("", "Not left"), *PeerPost.LeavingReason.choices], required=False
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"] = team_field(teams, required=False, empty_label="Not yet deployed")
+        self.order_fields(["label", "team", "fte"])
+
+    def clean(self):
+        cleaned = super().clean()
+        fte = cleaned.get("fte")
+        if fte is not None and fte <= 0:
+            self.add_error(
+                "fte", "The time (FTE) must be more than 0, like 0.6 for three days a week."
+            )
+        elif fte is not None and fte > 1:
+            self.add_error(
+                "fte", "One worker's time (FTE) cannot be more than 1, which is full time."
+            )
+        for name in ("appointed_on", "training_completed_on", "left_on"):
+            _past(self, name, "The date")
+        return cleaned
+
+    def post_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class SessionsForm(forms.Form):
+    period = MonthField()
+    sessions = count_field("Sessions held")
+
+
+# --- Joint training -------------------------------------------------------------------------
+
+
+class EventForm(forms.Form):
+    topic = char_field("Topic")
+    held_on = date_field("Date")
+    capacity = forms.IntegerField(
+        label="Places", min_value=1, max_value=10000,
+        error_messages={"required": "Enter how many places there were.", "invalid": "Enter a whole number, like 20.",
+                        "min_value": "There must be at least 1 place.", "max_value": "That number is too large. Check it."},
+    )  # fmt: skip
+    staff_attended = count_field("Staff who attended")
+    service_users_attended = count_field("Service users who attended")
+    carers_attended = count_field("Carers who attended")
+    trainer_1 = char_field("First trainer", 120, message="Name at least one trainer.")
+    trainer_1_lived = forms.BooleanField(label="Trains from lived experience", required=False)
+    trainer_2 = char_field("Second trainer", 120, required=False)
+    trainer_2_lived = forms.BooleanField(label="Trains from lived experience", required=False)
+    trainer_3 = char_field("Third trainer", 120, required=False)
+    trainer_3_lived = forms.BooleanField(label="Trains from lived experience", required=False)
+    notes = text_field("Notes", max_length=2000)
+
+    def clean_held_on(self):
+        return check_date(self.cleaned_data["held_on"], "The date", future_days=366)
+
+    def clean(self):
+        cleaned = super().clean()
+        counts = [
+            cleaned.get(n) for n in ("staff_attended", "service_users_attended", "carers_attended")
+        ]
+        cap = cleaned.get("capacity")
+        if cap is not None and None not in counts and sum(counts) > cap:
+            self.add_error("staff_attended", f"{sum(counts)} people attended, but the event had {cap} places. "
+                                             "Check the numbers, or raise the number of places.")  # fmt: skip
+        return cleaned
+
+    def event_fields(self) -> dict:
+        c = self.cleaned_data
+        return {
+            **{k: c[k] for k in ("topic", "held_on", "capacity", "staff_attended",
+                                 "service_users_attended", "carers_attended", "notes")},
+            "trainers": [(c[f"trainer_{i}"] or "", c[f"trainer_{i}_lived"]) for i in (1, 2, 3)],
+        }  # fmt: skip
+
+
+class CoverageForm(forms.Form):
+    period = MonthField()
+    team = forms.ModelChoiceField(queryset=None)
+    profession = choice_field("Profession", Profession.choices)
+    trained = count_field(
+        "Staff trained", help_text="Staff in scope who have completed joint training."
+    )
+    in_scope = count_field("Staff in scope", help_text="Staff who should take the training.")
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"] = team_field(teams, required=False, empty_label="The whole site")
+        self.order_fields(["period", "team", "profession"])
+
+    def clean(self):
+        cleaned = super().clean()
+        t, n = cleaned.get("trained"), cleaned.get("in_scope")
+        if n == 0:
+            self.add_error("in_scope", "The number of staff in scope must be 1 or more.")
+        elif t is not None and n is not None and t > n:
+            self.add_error(
+                "trained",
+                f"The staff trained ({t}) is more than the staff in scope ({n}). Check the two numbers.",
+            )
+        return cleaned
+
+
+class TargetForm(VersionMixin):
+    training_target = forms.IntegerField(
+        label="Target: share of staff in scope trained (%)", min_value=0, max_value=100,
+        error_messages={"required": "Enter the target, as a percentage.", "invalid": "Enter a whole number, like 80.",
+                        "min_value": "The target is a percentage from 0 to 100.",
+                        "max_value": "The target is a percentage from 0 to 100."},
+    )  # fmt: skip
+
+
+# --- Staff support --------------------------------------------------------------------------
+
+SURVEY_ITEMS = 4
+
+
+class SurveyForm(forms.Form):
+    title = char_field("Survey")
+    held_on = date_field("Date it closed")
+    invited = count_field("Staff invited", required=False)
+    responses = count_field("Responses")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, SURVEY_ITEMS + 1):
+            self.fields[f"item_{i}"] = char_field(f"Question {i}", 200, required=False)
+            self.fields[f"score_{i}"] = forms.DecimalField(
+                label=f"Average score for question {i} (1 to 5)", required=False, min_value=1, max_value=5,
+                max_digits=3, decimal_places=2,
+                error_messages={"invalid": "Enter a number from 1 to 5, like 3.8.",
+                                "min_value": "The score must be from 1 to 5.", "max_value": "The score must be from 1 to 5.",
+                                "max_digits": "Enter a number from 1 to 5, like 3.8.",
+                                "max_decimal_places": "Use no more than 2 decimal places."},
+            )  # fmt: skip
+
+    def clean_held_on(self):
+        return check_date(self.cleaned_data["held_on"], "The date", future_days=0)
+
+    def clean(self):
+        cleaned = super().clean()
+        inv, res = cleaned.get("invited"), cleaned.get("responses")
+        if inv is not None and res is not None and res > inv:
+            self.add_error(
+                "responses",
+                f"{res} responses is more than the {inv} staff invited. Check the numbers.",
+            )
+        for i in range(1, SURVEY_ITEMS + 1):
+            label, score = cleaned.get(f"item_{i}"), cleaned.get(f"score_{i}")
+            if label and score is None and f"score_{i}" not in self.errors:
+                self.add_error(
+                    f"score_{i}",
+                    f"Enter the average score for question {i}, or clear the question.",
+                )
+            if score is not None and not label:
+                self.add_error(f"item_{i}", f"Enter question {i}, or clear its score.")
+        return cleaned
+
+    def survey_fields(self) -> dict:
+        c = self.cleaned_data
+        items = [
+            (c[f"item_{i}"], float(c[f"score_{i}"]))
+            for i in range(1, SURVEY_ITEMS + 1)
+            if c.get(f"item_{i}")
+        ]
+        return {"title": c["title"], "held_on": c["held_on"], "invited": c["invited"],
+                "responses": c["responses"], "item_scores": items}  # fmt: skip
+
+
+class OfferForm(forms.Form):
+    title = char_field("Offer")
+    description = text_field("What it is", max_length=2000)
+    started_on = date_field("Started on")
+    ended_on = date_field("Ended on", required=False)
+    uptake = count_field(
+        "Staff who used it", required=False, help_text="A count. Small numbers are not shown."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        s, e = cleaned.get("started_on"), cleaned.get("ended_on")
+        if s and e and e < s:
+            self.add_error("ended_on", "The offer must end on or after the day it started.")
+        return cleaned
+
+
+class SupervisionForm(forms.Form):
+    period = MonthField()
+    team = forms.ModelChoiceField(queryset=None)
+    supervised = count_field("Staff with recovery-focused supervision")
+    in_scope = count_field("Staff in scope")
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"] = team_field(teams)
+        self.order_fields(["period", "team"])
+
+    def clean(self):
+        cleaned = super().clean()
+        s, n = cleaned.get("supervised"), cleaned.get("in_scope")
+        if n == 0:
+            self.add_error("in_scope", "The number of staff in scope must be 1 or more.")
+        elif s is not None and n is not None and s > n:
+            self.add_error(
+                "supervised",
+                f"The staff supervised ({s}) is more than the staff in scope ({n}). Check the two numbers.",
+            )
+        return cleaned
+
+
+class CollegeUseForm(forms.Form):
+    period = MonthField()
+    staff_learners = count_field("Staff who took a college course")
+
+
+# --- Policies and risk ----------------------------------------------------------------------
+
+
+class PolicyForm(forms.Form):
+    title = char_field("Policy title")
+    kind = choice_field("Kind of policy", Policy.Kind.choices)
+    current_url = url_field("Link to the current version", "Optional.")
+    next_review_on = date_field("Next review due", required=False)
+
+    def clean_next_review_on(self):
+        return check_date(
+            self.cleaned_data.get("next_review_on"), "The review date", future_days=3660
+        )
+
+
+REVIEWERS = 4
+
+
+class PolicyReviewForm(forms.Form):
+    held_on = date_field("Date of the review")
+    outcome = choice_field(
+        "Outcome",
+        PolicyReview.Outcome.choices,
+        radio=True,
+        message="Choose the outcome of the review.",
+    )
+    summary = text_field("What the review found", max_length=4000, rows=4)
+    new_version_url = url_field(
+        "Link to the new version", "Needed when the policy was revised or replaced."
+    )
+    next_review_on = date_field("Next review due", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, text in reference.POLICY_QUESTIONS:
+            self.fields[f"q_{key}"] = choice_field(text, reference.POLICY_ANSWERS, radio=True,
+                                                   message="Answer yes, partly or no.")  # fmt: skip
+        for i in range(1, REVIEWERS + 1):
+            self.fields[f"reviewer_{i}"] = char_field(
+                f"Reviewer {i}", 120, required=i == 1, message="Name at least one reviewer."
+            )
+            self.fields[f"reviewer_{i}_role"] = char_field(
+                f"Reviewer {i}: role", 120, required=False
+            )
+            self.fields[f"reviewer_{i}_lived"] = forms.BooleanField(
+                label=f"Reviewer {i} reviews from lived experience", required=False
+            )
+
+    def question_fields(self):
+        return [self[f"q_{key}"] for key, _ in reference.POLICY_QUESTIONS]
+
+    def reviewer_rows(self):
+        return [
+            (self[f"reviewer_{i}"], self[f"reviewer_{i}_role"], self[f"reviewer_{i}_lived"])
+            for i in range(1, REVIEWERS + 1)
+        ]
+
+    def detail_fields(self):
+        return [
+            self[n] for n in ("held_on", "outcome", "summary", "new_version_url", "next_review_on")
+        ]
+
+    def clean_held_on(self):
+        return check_date(self.cleaned_data["held_on"], "The date of the review", future_days=0)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") in ("revised", "replaced") and not cleaned.get("new_version_url"):
+            self.add_error("new_version_url", "Add a link to the new version of the policy.")
+        held, nxt = cleaned.get("held_on"), cleaned.get("next_review_on")
+        if held and nxt and nxt <= held and cleaned.get("outcome") != "withdrawn":
+            self.add_error("next_review_on", "The next review must be after this one.")
+        return cleaned
+
+    def review_fields(self) -> dict:
+        c = self.cleaned_data
+        return {
+            "held_on": c["held_on"], "outcome": c["outcome"], "summary": c["summary"],
+            "new_version_url": c["new_version_url"], "next_review_on": c["next_review_on"],
+            "answers": {key: c[f"q_{key}"] for key, _ in reference.POLICY_QUESTIONS},
+            "reviewers": [(c[f"reviewer_{i}"] or "", c[f"reviewer_{i}_role"] or "", c[f"reviewer_{i}_lived"])
+                          for i in range(1, REVIEWERS + 1)],
+        }  # fmt: skip
+
+
+class SafetyForm(forms.Form):
+    period = MonthField()
+    team = forms.ModelChoiceField(queryset=None)
+    plans_in_place = count_field("Safety plans in place")
+    plans_coproduced = count_field(
+        "Plans written with the person", help_text="Co-produced: in the person's own words."
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"] = team_field(teams)
+        self.order_fields(["period", "team"])
+
+    def clean(self):
+        cleaned = super().clean()
+        p, c = cleaned.get("plans_in_place"), cleaned.get("plans_coproduced")
+        if p is not None and c is not None and c > p:
+            self.add_error(
+                "plans_coproduced",
+                f"{c} co-produced plans is more than the {p} plans in place. Check the two numbers.",
+            )
+        return cleaned
+
+
+# --- Personalisation ------------------------------------------------------------------------
+
+
+class IndicatorForm(forms.Form):
+    name = char_field("Indicator", 150, help_text="For example “People with a personal budget”.")
+    definition = text_field("How it is counted", required=True, max_length=2000,
+                            required_message="Say who is counted, and out of whom.")  # fmt: skip
+    target = forms.IntegerField(
+        label="Target (%)", required=False, min_value=0, max_value=100,
+        error_messages={"invalid": "Enter a whole number, like 60.", "min_value": "The target is a percentage from 0 to 100.",
+                        "max_value": "The target is a percentage from 0 to 100."},
+    )  # fmt: skip
+
+
+class IndicatorValueForm(forms.Form):
+    period = MonthField()
+    numerator = count_field("People counted in")
+    denominator = count_field("Out of")
+
+    def clean(self):
+        cleaned = super().clean()
+        n, d = cleaned.get("numerator"), cleaned.get("denominator")
+        if d == 0:
+            self.add_error("denominator", "The number of people counted must be 1 or more.")
+        elif n is not None and d is not None and n > d:
+            self.add_error(
+                "numerator", f"{n} is more than the {d} people counted. Check the two numbers."
+            )
+        return cleaned
+
+
+# --- Partnerships ---------------------------------------------------------------------------
+
+
+class AgencyForm(VersionMixin):
+    name = char_field("Partner organisation")
+    sector = choice_field("Kind of partner", PartnerAgency.Sector.choices)
+    description = text_field("What you do together", max_length=2000)
+    review_on = date_field("Review the partnership by", required=False)
+
+    def clean_review_on(self):
+        return check_date(self.cleaned_data.get("review_on"), "The review date", future_days=3660)
+
+    def agency_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class AgreementForm(forms.Form):
+    agreed_on = date_field("Agreed on")
+    summary = text_field(
+        "What was agreed", required=True, max_length=2000, required_message="Say what was agreed."
+    )
+    document_url = url_field("Link to the agreement", "Optional.")
+
+    def clean_agreed_on(self):
+        return check_date(self.cleaned_data["agreed_on"], "The date", future_days=0)
+
+
+class ActivityForm(forms.Form):
+    held_on = date_field("Date")
+    title = char_field("Activity")
+    description = text_field("What happened", max_length=2000)
+
+
+class ReferralForm(forms.Form):
+    period = MonthField()
+    to_partner = count_field("Referrals to the partner")
+    from_partner = count_field("Referrals from the partner")
+
+
+class IpsForm(forms.Form):
+    held_on = date_field("Date of the review")
+    service = char_field(
+        "Service reviewed", help_text="For example “Employment service, north locality”."
+    )
+    reviewers = char_field("Reviewers", 300, help_text="Names or roles of the people who carried out the review.",
+                           message="Say who carried out the review.")  # fmt: skip
+    notes = text_field("Notes", max_length=4000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i, label in enumerate(reference.IPS_ITEMS, start=1):
+            self.fields[f"item_{i}"] = forms.TypedChoiceField(
+                label=f"{i}. {label}", coerce=int, choices=[("", "Score"), *[(str(n), str(n)) for n in range(1, 6)]],
+                error_messages={"required": f"Score “{label}” from 1 to 5.",
+                                "invalid_choice": f"Score “{label}” with a whole number from 1 to 5."},
+            )  # fmt: skip
+
+    def clean_held_on(self):
+        return check_date(self.cleaned_data["held_on"], "The date of the review", future_days=0)
+
+    def item_fields(self):
+        return [self[f"item_{i}"] for i in range(1, len(reference.IPS_ITEMS) + 1)]
+
+    def detail_fields(self):
+        return [self[n] for n in ("held_on", "service", "reviewers")]
+
+    def review_fields(self) -> dict:
+        c = self.cleaned_data
+        return {"held_on": c["held_on"], "service": c["service"], "reviewers": c["reviewers"], "notes": c["notes"],
+                "scores": [c[f"item_{i}"] for i in range(1, len(reference.IPS_ITEMS) + 1)]}  # fmt: skip
+
+
+class EmploymentForm(forms.Form):
+    period = MonthField()
+    people_supported = count_field("People supported")
+    job_starts = count_field("Job starts")
+    sustained_jobs = count_field("Jobs sustained", help_text="Jobs kept for at least 13 weeks.")
+
+    def clean(self):
+        cleaned = super().clean()
+        p = cleaned.get("people_supported")
+        for name, what in (("job_starts", "job starts"), ("sustained_jobs", "sustained jobs")):
+            v = cleaned.get(name)
+            if p is not None and v is not None and v > p:
+                self.add_error(
+                    name, f"{v} {what} is more than the {p} people supported. Check the numbers."
+                )
+        return cleaned

@@ -1,0 +1,647 @@
+"""Workforce, policies and partnerships. Thin views: reads in queries and presenters, writes in
+services. Lived-experience partners and viewers read these pages; members and leads write."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
+from imroc.programme.access import SiteAccess, site_view
+from imroc.workforce import figures, forms, presenters, queries, reference, services
+from imroc.workforce.models import Phase
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _can_edit(request) -> bool:
+    return request.site_access >= SiteAccess.EDIT
+
+
+def _or_404(obj, what: str = "record"):
+    if obj is None:
+        raise Http404(f"No such {what}")
+    return obj
+
+
+def _form_page(
+    request, form, *, title, save, done, back, intro="", template="workforce/form.html", **extra
+):
+    """Show a form; on a valid POST call save(form) and redirect to done(result)."""
+    latest_version = extra.pop("latest_version", None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form)
+        except StaleEditError:
+            form.add_error(None, STALE_EDIT_MESSAGE)
+            if latest_version is not None:
+                form.data = form.data.copy()
+                form.data["version"] = latest_version()
+        except services.WorkforceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            message, url = done(result)
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, template, {
+        "site": request.site, "form": form, "title": title, "intro": intro, "back": back,
+        "area": extra.pop("area", "peer"), **extra,
+    })  # fmt: skip
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _url(name, site, **kwargs):
+    from django.urls import reverse
+
+    return reverse(f"workforce:{name}", kwargs={"site": site.slug, **kwargs})
+
+
+def _charts(site):
+    return queries.chart_links(site)
+
+
+# --- Workforce home and peer support --------------------------------------------------------
+
+
+@site_view()
+def home(request):
+    site = request.site
+    return render(request, "workforce/home.html", {
+        "site": site, "peer": presenters.peer_summary(site), "cohorts": list(queries.site_cohorts(site)),
+        "charts": _charts(site), "can_edit": _can_edit(request), "area": "peer",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def cohort_create(request):
+    site = request.site
+    form = forms.CohortForm(
+        _data(request), initial={"started_on": timezone.localdate(), "training_hours": 40}
+    )
+    return _form_page(
+        request, form, title="Start a peer support cohort", back=_url("home", site),
+        intro="A cohort of peer support workers moves through four phases: preparation, recruitment, employment and ongoing development.",
+        save=lambda f: services.create_cohort(site, actor=request.user, **f.cleaned_data),
+        done=lambda c: ("Started the cohort in its preparation phase. Work through the readiness checklist.",
+                        _url("cohort", site, cohort=c.public_id)),
+    )  # fmt: skip
+
+
+def _cohort(request, public_id):
+    return _or_404(queries.site_cohort(request.site, public_id), "cohort")
+
+
+@site_view()
+def cohort_detail(request, cohort):
+    site = request.site
+    cohort = _cohort(request, cohort)
+    items = services.checklist(cohort)
+    return render(request, "workforce/cohort.html", {
+        "site": site, "cohort": cohort, "items": items, "done": sum(1 for _, d in items if d),
+        "phases": [(p, p.label) for p in Phase], "history": queries.cohort_history(cohort),
+        "posts": queries.cohort_posts(cohort), "supervision": queries.cohort_supervision(cohort),
+        "can_edit": _can_edit(request), "area": "peer",
+        "phase_index": [p.value for p in Phase].index(cohort.phase),
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def cohort_checklist(request, cohort):
+    site = request.site
+    cohort = _cohort(request, cohort)
+    items = reference.CHECKLISTS[cohort.phase]
+    done = [item.key for item, ticked in services.checklist(cohort) if ticked]
+    form = forms.ChecklistForm(_data(request), items=items, initial={"done": done})
+    return _form_page(
+        request, form, title=f"{Phase(cohort.phase).label} checklist", back=_url("cohort", site, cohort=cohort.public_id),
+        intro="Tick what is in place. The cohort can move on when the checklist is complete.",
+        save=lambda f: services.set_checklist(cohort, actor=request.user, done=set(f.cleaned_data["done"]), on=timezone.localdate()),
+        done=lambda _: ("Saved the checklist.", _url("cohort", site, cohort=cohort.public_id)),
+        subject=cohort.name,
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def cohort_advance(request, cohort):
+    site = request.site
+    cohort = _cohort(request, cohort)
+    if cohort.next_phase is None:
+        messages.info(request, "This cohort is in its last phase, ongoing development.")
+        return redirect(_url("cohort", site, cohort=cohort.public_id))
+    items = services.checklist(cohort)
+    missing = [item for item, ticked in items if not ticked]
+    form = forms.AdvanceForm(
+        _data(request), initial={"on": timezone.localdate(), "version": cohort.version}
+    )
+    return _form_page(
+        request, form, title=f"Move on to {cohort.next_phase_label.lower()}",
+        back=_url("cohort", site, cohort=cohort.public_id), template="workforce/advance.html",
+        save=lambda f: services.advance_cohort(
+            cohort, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
+            on=f.cleaned_data["on"], reason=f.cleaned_data["reason"]),
+        done=lambda c: (f"The cohort is now in its {Phase(c.phase).label.lower()} phase.",
+                        _url("cohort", site, cohort=c.public_id)),
+        cohort=cohort, missing=missing, latest_version=lambda: queries.site_cohort(site, cohort.public_id).version,
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def cohort_recruitment(request, cohort):
+    site = request.site
+    cohort = _cohort(request, cohort)
+    initial = {
+        n: getattr(cohort, n)
+        for n in ("applicants", "interviewed", "training_course", "training_hours", "version")
+    }
+    form = forms.RecruitmentForm(_data(request), initial=initial)
+    return _form_page(
+        request, form, title="Recruitment and training", back=_url("cohort", site, cohort=cohort.public_id),
+        intro="Numbers only: never record applicants' names. Appointments are the posts you fill below.",
+        save=lambda f: services.update_recruitment(
+            cohort, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
+            **{k: v for k, v in f.cleaned_data.items() if k != "version"}),
+        done=lambda c: ("Saved recruitment and training.", _url("cohort", site, cohort=c.public_id)),
+        subject=cohort.name, latest_version=lambda: queries.site_cohort(site, cohort.public_id).version,
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def post_create(request, cohort):
+    site = request.site
+    cohort = _cohort(request, cohort)
+    number = len(queries.cohort_posts(cohort)) + 1
+    form = forms.PostForm(_data(request), teams=queries.site_teams(site),
+                          initial={"label": f"Peer support worker {number}", "fte": "1.00"})  # fmt: skip
+    return _form_page(
+        request, form, title="Add a peer support post", back=_url("cohort", site, cohort=cohort.public_id),
+        intro="Posts are anonymous. Record the team and time, and the dates the post was filled and training finished.",
+        save=lambda f: services.add_post(cohort, actor=request.user, **f.post_fields()),
+        done=lambda p: (f"Added {p.label}.", _url("cohort", site, cohort=cohort.public_id)),
+        subject=cohort.name,
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def post_edit(request, cohort, post):
+    site = request.site
+    cohort = _cohort(request, cohort)
+    post = _or_404(queries.cohort_post(cohort, post), "post")
+    initial = {n: getattr(post, n) for n in services.POST_FIELDS} | {
+        "team": post.team.slug if post.team else None,
+        "version": post.version,
+    }
+    form = forms.PostForm(_data(request), teams=queries.site_teams(site), initial=initial)
+    return _form_page(
+        request, form, title=f"Change {post.label}", back=_url("cohort", site, cohort=cohort.public_id),
+        save=lambda f: services.update_post(post, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
+                                            **f.post_fields()),
+        done=lambda p: (f"Saved {p.label}.", _url("cohort", site, cohort=cohort.public_id)),
+        subject=cohort.name, latest_version=lambda: queries.cohort_post(cohort, post.public_id).version,
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def cohort_supervision(request, cohort):
+    site = request.site
+    cohort = _cohort(request, cohort)
+    form = forms.SessionsForm(_data(request))
+    return _form_page(
+        request, form, title="Record peer supervision", back=_url("cohort", site, cohort=cohort.public_id),
+        intro="How many peer supervision sessions were held in the month. Entering a month again corrects it.",
+        save=lambda f: services.record_peer_supervision(cohort, actor=request.user, **f.cleaned_data),
+        done=lambda _: ("Saved the supervision sessions.", _url("cohort", site, cohort=cohort.public_id)),
+        subject=cohort.name,
+    )  # fmt: skip
+
+
+# --- Joint training -------------------------------------------------------------------------
+
+
+@site_view()
+def training(request):
+    site = request.site
+    events = list(queries.site_events(site)[:50])
+    return render(request, "workforce/training.html", {
+        "site": site, "events": events, "coverage": presenters.coverage_table(site),
+        "charts": _charts(site), "can_edit": _can_edit(request), "area": "training",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def event_create(request):
+    site = request.site
+    form = forms.EventForm(_data(request), initial={"held_on": timezone.localdate()})
+
+    def done(event):
+        if not any(lived for _, lived in form.event_fields()["trainers"] if _):
+            messages.warning(request, "No trainer at this event trains from lived experience. Joint training "
+                                      "should be co-delivered: plan a lived-experience trainer for next time.")  # fmt: skip
+        return "Recorded the training event.", _url("event", site, event=event.public_id)
+
+    return _form_page(
+        request, form, title="Record a joint training event", back=_url("training", site), area="training",
+        template="workforce/event_form.html",
+        intro="Joint training is co-delivered by a trainer with lived experience and a staff trainer, for staff and service users together.",
+        save=lambda f: services.create_event(site, actor=request.user, **f.event_fields()), done=done,
+    )  # fmt: skip
+
+
+@site_view()
+def event_detail(request, event):
+    event = _or_404(queries.site_event(request.site, event), "event")
+    trainers = list(event.trainers.all())
+    return render(request, "workforce/event.html", {
+        "site": request.site, "event": event, "trainers": trainers,
+        "lived": any(t.lived_experience for t in trainers), "area": "training",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def coverage_record(request):
+    site = request.site
+    form = forms.CoverageForm(_data(request), teams=queries.site_teams(site))
+    return _form_page(
+        request, form, title="Record training coverage", back=_url("training", site), area="training",
+        intro="For one month: how many staff in scope have completed joint training, for the whole site or one team, "
+              "and for all professions or one. Entering the same month, team and profession again corrects it.",
+        save=lambda f: services.record_coverage(site, actor=request.user, **f.cleaned_data),
+        done=lambda _: ("Saved the coverage figures.", _url("training", site)),
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def training_target(request):
+    site = request.site
+    form = forms.TargetForm(_data(request), initial={"training_target": queries.training_target(site),
+                                                      "version": queries.plan_version(site)})  # fmt: skip
+    return _form_page(
+        request, form, title="Training coverage target", back=_url("training", site), area="training",
+        save=lambda f: services.set_training_target(site, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
+                                                    target=f.cleaned_data["training_target"]),
+        done=lambda _: ("Saved the target.", _url("training", site)),
+        latest_version=lambda: queries.plan_version(site),
+    )  # fmt: skip
+
+
+# --- Staff support --------------------------------------------------------------------------
+
+
+@site_view()
+def staff_support(request):
+    site = request.site
+    return render(request, "workforce/staff_support.html", {
+        "site": site, "surveys": presenters.survey_rows(site), "offers": presenters.offer_rows(site),
+        "supervision": presenters.supervision_table(site), "college_use": presenters.college_use_rows(site),
+        "threshold": presenters.suppression.threshold(), "charts": _charts(site),
+        "can_edit": _can_edit(request), "area": "staff",
+    })  # fmt: skip
+
+
+def _staff_form(request, form, title, save, intro=""):
+    site = request.site
+    return _form_page(request, form, title=title, back=_url("staff_support", site), intro=intro, save=save, area="staff",
+                      done=lambda _: ("Saved.", _url("staff_support", site)))  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def survey_create(request):
+    form = forms.SurveyForm(_data(request))
+    return _staff_form(
+        request,
+        form,
+        "Record a staff survey round",
+        lambda f: services.record_survey(request.site, actor=request.user, **f.survey_fields()),
+        "Aggregate results only: the number of responses and the average score of a few questions.",
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def offer_create(request):
+    form = forms.OfferForm(_data(request))
+    return _staff_form(
+        request,
+        form,
+        "Add a wellbeing offer",
+        lambda f: services.add_wellbeing_offer(request.site, actor=request.user, **f.cleaned_data),
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def supervision_record(request):
+    form = forms.SupervisionForm(_data(request), teams=queries.site_teams(request.site))
+    return _staff_form(
+        request,
+        form,
+        "Record recovery-focused supervision",
+        lambda f: services.record_supervision_coverage(
+            request.site, actor=request.user, **f.cleaned_data
+        ),
+        "For one team and month. Entering the same team and month again corrects it.",
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def college_use_record(request):
+    form = forms.CollegeUseForm(_data(request))
+    return _staff_form(
+        request,
+        form,
+        "Record staff use of the recovery college",
+        lambda f: services.record_college_use(request.site, actor=request.user, **f.cleaned_data),
+    )
+
+
+# --- Personalisation ------------------------------------------------------------------------
+
+
+@site_view()
+def personalisation(request):
+    site = request.site
+    indicators = list(queries.site_indicators(site))
+    for indicator in indicators:
+        indicator.figure_key = figures.indicator_key(indicator)
+        indicator.latest_share = presenters.share(indicator.latest_num, indicator.latest_den)
+    return render(request, "workforce/personalisation.html", {
+        "site": site, "indicators": indicators, "charts": _charts(site),
+        "can_edit": _can_edit(request), "area": "personalisation",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def indicator_create(request):
+    site = request.site
+    form = forms.IndicatorForm(_data(request))
+    return _form_page(
+        request, form, title="Add a personalisation indicator", back=_url("personalisation", site), area="personalisation",
+        intro="Choose what shows that people have choice and control, like the share of people with a personal budget.",
+        save=lambda f: services.create_indicator(site, actor=request.user, **f.cleaned_data),
+        done=lambda _: ("Added the indicator. Record its months, then chart it.", _url("personalisation", site)),
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def indicator_value(request, indicator):
+    site = request.site
+    indicator = _or_404(queries.site_indicator(site, indicator), "indicator")
+    form = forms.IndicatorValueForm(_data(request))
+    return _form_page(
+        request, form, title="Record a month", back=_url("personalisation", site), area="personalisation", subject=indicator.name,
+        save=lambda f: services.record_indicator_value(indicator, actor=request.user, **f.cleaned_data),
+        done=lambda _: ("Saved the month.", _url("personalisation", site)),
+    )  # fmt: skip
+
+
+# --- Chart this -----------------------------------------------------------------------------
+
+
+@site_view(SiteAccess.EDIT)
+@require_POST
+def chart(request, figure):
+    site = request.site
+    if figures.figure_for(site, figure) is None:
+        raise Http404("No such figure")
+    back = request.POST.get("next", "")
+    if not (back.startswith(f"/sites/{site.slug}/")
+            and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):  # fmt: skip
+        back = _url("home", site)
+    try:
+        measure, created, counts = services.chart_figure(site, figure, actor=request.user)
+    except services.WorkforceError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    months = counts["created"] + counts["corrected"]
+    if created:
+        messages.success(
+            request,
+            f"Charted “{measure.name}”: {months} month{'' if months == 1 else 's'} brought in from the records.",
+        )
+    else:
+        messages.success(request, f"This figure is already charted as “{measure.name}”. "
+                                  f"{months or 'No'} new or corrected month{'' if months == 1 else 's'} brought in.")  # fmt: skip
+    return redirect("measures:detail", site=site.slug, measure=measure.public_id)
+
+
+# --- Policies and risk ----------------------------------------------------------------------
+
+
+@site_view()
+def policies(request):
+    site = request.site
+    return render(request, "workforce/policies.html", {
+        "site": site, "policies": list(queries.site_policies(site)),
+        "safety": list(queries.safety_rows(site)[:40]), "charts": _charts(site),
+        "today": timezone.localdate(), "can_edit": _can_edit(request), "area": "policies",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def policy_create(request):
+    site = request.site
+    form = forms.PolicyForm(_data(request))
+    return _form_page(
+        request, form, title="Add a policy to the register", back=_url("policies", site), area="policies",
+        save=lambda f: services.create_policy(site, actor=request.user, **f.cleaned_data),
+        done=lambda p: ("Added the policy.", _url("policy", site, policy=p.public_id)),
+    )  # fmt: skip
+
+
+@site_view()
+def policy_detail(request, policy):
+    policy = _or_404(queries.site_policy(request.site, policy), "policy")
+    return render(request, "workforce/policy.html", {
+        "site": request.site, "policy": policy, "reviews": queries.policy_reviews(policy),
+        "can_edit": _can_edit(request), "area": "policies",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def policy_review(request, policy):
+    site = request.site
+    policy = _or_404(queries.site_policy(site, policy), "policy")
+    form = forms.PolicyReviewForm(_data(request), initial={"held_on": timezone.localdate()})
+    return _form_page(
+        request, form, title="Review the policy", back=_url("policy", site, policy=policy.public_id),
+        template="workforce/policy_review_form.html", area="policies", subject=policy.title,
+        save=lambda f: services.review_policy(policy, actor=request.user, **f.review_fields()),
+        done=lambda _: ("Saved the review.", _url("policy", site, policy=policy.public_id)),
+    )  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def safety_record(request):
+    site = request.site
+    form = forms.SafetyForm(_data(request), teams=queries.site_teams(site))
+    return _form_page(
+        request, form, title="Record co-produced safety planning", back=_url("policies", site), area="policies",
+        intro="Counts for one team and month: never a person's plan. Entering the same team and month again corrects it.",
+        save=lambda f: services.record_safety_planning(site, actor=request.user, **f.cleaned_data),
+        done=lambda _: ("Saved the safety planning figures.", _url("policies", site)),
+    )  # fmt: skip
+
+
+# --- Partnerships ---------------------------------------------------------------------------
+
+
+@site_view()
+def partnerships(request):
+    site = request.site
+    return render(request, "workforce/partnerships.html", {
+        "site": site, "agencies": list(queries.site_agencies(site)), "ips": presenters.ips_rows(site),
+        "bands": presenters.ips_bands(), "employment": list(queries.employment_outcomes(site)[:12]),
+        "charts": _charts(site), "today": timezone.localdate(), "can_edit": _can_edit(request),
+        "area": "partnerships",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def agency_create(request):
+    site = request.site
+    form = forms.AgencyForm(_data(request))
+    return _form_page(
+        request, form, title="Add a partner", back=_url("partnerships", site), area="partnerships",
+        save=lambda f: services.create_agency(site, actor=request.user, **f.agency_fields()),
+        done=lambda a: ("Added the partner.", _url("agency", site, agency=a.public_id)),
+    )  # fmt: skip
+
+
+def _agency(request, public_id):
+    return _or_404(queries.site_agency(request.site, public_id), "partner")
+
+
+@site_view()
+def agency_detail(request, agency):
+    agency = _agency(request, agency)
+    return render(request, "workforce/agency.html", {
+        "site": request.site, "agency": agency, **queries.agency_records(agency),
+        "can_edit": _can_edit(request), "today": timezone.localdate(), "area": "partnerships",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def agency_edit(request, agency):
+    site = request.site
+    agency = _agency(request, agency)
+    initial = {n: getattr(agency, n) for n in services.AGENCY_FIELDS} | {"version": agency.version}
+    form = forms.AgencyForm(_data(request), initial=initial)
+    return _form_page(
+        request, form, title=f"Change {agency.name}", back=_url("agency", site, agency=agency.public_id),
+        area="partnerships",
+        save=lambda f: services.update_agency(agency, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
+                                              **f.agency_fields()),
+        done=lambda a: ("Saved the partner.", _url("agency", site, agency=a.public_id)),
+        latest_version=lambda: queries.site_agency(site, agency.public_id).version,
+    )  # fmt: skip
+
+
+def _agency_form(request, agency, form, title, save, intro=""):
+    site = request.site
+    return _form_page(request, form, title=title, back=_url("agency", site, agency=agency.public_id), intro=intro,
+                      area="partnerships", subject=agency.name, save=save,
+                      done=lambda _: ("Saved.", _url("agency", site, agency=agency.public_id)))  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def agreement_add(request, agency):
+    agency = _agency(request, agency)
+    form = forms.AgreementForm(_data(request))
+    return _agency_form(
+        request,
+        agency,
+        form,
+        "Add an agreement",
+        lambda f: services.add_agreement(agency, actor=request.user, **f.cleaned_data),
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def activity_add(request, agency):
+    agency = _agency(request, agency)
+    form = forms.ActivityForm(_data(request))
+    return _agency_form(
+        request,
+        agency,
+        form,
+        "Add a joint activity",
+        lambda f: services.add_activity(agency, actor=request.user, **f.cleaned_data),
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def referral_record(request, agency):
+    agency = _agency(request, agency)
+    form = forms.ReferralForm(_data(request))
+    return _agency_form(
+        request,
+        agency,
+        form,
+        "Record referrals",
+        lambda f: services.record_referrals(agency, actor=request.user, **f.cleaned_data),
+        "Counts for one month, both ways. Entering a month again corrects it.",
+    )
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def ips_create(request):
+    site = request.site
+    form = forms.IpsForm(_data(request), initial={"held_on": timezone.localdate()})
+    return _form_page(
+        request, form, title="Record an IPS fidelity review", back=_url("partnerships", site),
+        template="workforce/ips_form.html", area="partnerships",
+        intro="Score each of the 25 items from 1 to 5. The total (25 to 125) gives the fidelity band.",
+        save=lambda f: services.record_ips_review(site, actor=request.user, **f.review_fields()),
+        done=lambda r: (f"Saved the review: {r.total} out of 125, {r.band.lower()}.",
+                        _url("ips", site, review=r.public_id)),
+    )  # fmt: skip
+
+
+@site_view()
+def ips_detail(request, review):
+    review = _or_404(queries.site_ips_review(request.site, review), "review")
+    return render(request, "workforce/ips.html", {
+        "site": request.site, "review": review, "bands": presenters.ips_bands(), "area": "partnerships",
+    })  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@GET_POST
+def employment_record(request):
+    site = request.site
+    form = forms.EmploymentForm(_data(request))
+    return _form_page(
+        request, form, title="Record employment outcomes", back=_url("partnerships", site), area="partnerships",
+        intro="Counts for one month. Entering a month again corrects it.",
+        save=lambda f: services.record_employment(site, actor=request.user, **f.cleaned_data),
+        done=lambda _: ("Saved the employment outcomes.", _url("partnerships", site)),
+    )  # fmt: skip
