@@ -34,6 +34,7 @@ from tests.programme.factories import (
     ResourceFactory,
     SupportEntryFactory,
 )
+from tests.surveys.factories import licensed_version, make_kiosk, make_link
 from tests.workforce.factories import workforce_samples
 
 
@@ -79,8 +80,9 @@ def _samples(site, team, framework, site_lead):
         "token": ImportFactory(measure=measure, created_by=site_lead).token,
         "shared": ProgrammeMeasureFactory(programme=site.programme).public_id,
         **_network_samples(site, framework),
-        **_workforce_samples(site),
         **_college_samples(site),
+        **_workforce_samples(site),
+        **_survey_samples(site),
     }
 
 
@@ -126,6 +128,34 @@ def _college_samples(site):
         "place_token": tokens.make(tokens.PLACE, enrolment.public_id),
         "feedback_token": tokens.make(tokens.FEEDBACK, invite.public_id),
         "data_token": tokens.make(tokens.MY_DATA, learner.public_id),
+    }
+
+
+SURVEY_SECRET = "Quillon-Marsh-private-answer"
+
+
+def _survey_samples(site):
+    """A site-owned questionnaire with a link and a kiosk, and another person's saved and sent answers."""
+    from imroc.core.audit import SystemActor
+    from imroc.surveys import services as survey_services
+    from imroc.surveys import tokens as survey_tokens
+
+    version = licensed_version(site)
+    (pulse,) = [v for v, _ in survey_services.load_programme_instruments(site.programme, actor=SystemActor("tests")) if v.instrument.key == "recovery-support-pulse"]  # fmt: skip
+    link, kiosk = make_link(site, version), make_kiosk(site, version)
+    someone = survey_services.respondent_for(site, reference="someone else")
+    other = make_link(site, pulse, respondent=someone)
+    survey_services.save_link_draft(other, {"better": "true", "better-what": SURVEY_SECRET})
+    sent = make_link(site, pulse, respondent=someone)
+    survey_services.submit_link(sent, {**{f"{p}-{n}": "4" for p in ("hope", "agency", "opportunity") for n in (1, 2, 3)}, "better": "true", "better-what": SURVEY_SECRET})  # fmt: skip
+    return {
+        "instrument": version.instrument.public_id,
+        "instrument_version": version.public_id,
+        "link": link.public_id,
+        "kiosk": kiosk.public_id,
+        "link_token": survey_tokens.make(survey_tokens.LINK, link.public_id),
+        "kiosk_token": survey_tokens.make(survey_tokens.KIOSK, kiosk.public_id),
+        "used_link_token": survey_tokens.make(survey_tokens.LINK, sent.public_id),
     }
 
 
@@ -327,3 +357,33 @@ def test_forged_private_links_are_404(client, samples):
         _expect(client.get(_url(route, {**samples, **forged})), 404)
 
     _walk_check([r for r in TOKEN_ROUTES if set(forged) & set(r.kwargs)], check)
+
+
+RESPOND_ROUTES = [r for r in ROUTES if r.name.startswith("respond:")]
+
+
+@pytest.mark.django_db
+def test_one_time_links_and_kiosks_show_no_one_elses_answers(client, samples):
+    assert len(RESPOND_ROUTES) >= 2
+
+    def check(route):
+        assert route.access[0] == "public" and route.callback.imroc_private_link
+        response = _expect(client.get(_url(route, samples)), 200)
+        assert SURVEY_SECRET not in response.content.decode(), "shows another respondent's answers"
+        assert "max-age=0" in response["Cache-Control"], "a private page may be cached"
+
+    _walk_check(RESPOND_ROUTES, check)
+
+
+@pytest.mark.django_db
+def test_forged_or_used_one_time_links_are_404(client, samples):
+    forged = dict.fromkeys(("link_token", "kiosk_token"), "0" * 32 + ".forged")
+    used = {"link_token": samples["used_link_token"], "kiosk_token": samples["link_token"]}
+
+    def check(route):
+        for values in (forged, used):
+            response = _expect(client.get(_url(route, {**samples, **values})), 404)
+            assert SURVEY_SECRET not in response.content.decode()
+            _expect(client.post(_url(route, {**samples, **values}), {"action": "submit"}), 404)
+
+    _walk_check(RESPOND_ROUTES, check)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "imroc.measures",
     "imroc.college",
     "imroc.workforce",
+    "imroc.surveys",
 ]
 
 MIDDLEWARE = [

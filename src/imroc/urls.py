@@ -17,6 +17,8 @@ urlpatterns = [
     path("colleges/", include("imroc.college.public_urls")),
     path("sites/", include("imroc.measures.urls")),
     path("sites/", include("imroc.workforce.urls")),
+    path("sites/", include("imroc.surveys.urls")),
+    path("r/", include("imroc.surveys.respond_urls")),
 ]
 
 handler400 = "imroc.core.views.bad_request"

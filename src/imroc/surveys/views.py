@@ -1,0 +1,300 @@
+"""Staff pages under /sites/<site>/surveys/. Thin: reads in queries, writes in services."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from imroc.programme.access import SiteAccess, site_view
+from imroc.surveys import engine, fhir, queries, results, services, tokens
+from imroc.surveys.forms import (
+    AnswerForm,
+    ImportForm,
+    KioskForm,
+    LinkForm,
+    MeasureForm,
+    PaperForm,
+)
+
+
+def _instrument_or_404(request, public_id):
+    instrument = queries.instrument(request.site, public_id)
+    if instrument is None:
+        raise Http404("No such questionnaire")
+    return instrument
+
+
+def _current_or_404(instrument):
+    version = queries.current_version(instrument)
+    if version is None:
+        raise Http404("This questionnaire has no version yet")
+    return version
+
+
+def _ctx(request, **extra):
+    return {
+        "site": request.site,
+        "can_edit": request.site_access >= SiteAccess.EDIT,
+        "can_enter": request.site_access >= SiteAccess.CONTRIBUTE,
+        **extra,
+    }
+
+
+def _back(instrument, site):
+    return redirect("surveys:instrument", site=site.slug, instrument=instrument.public_id)
+
+
+def respond_url(request, link) -> str:
+    return request.build_absolute_uri(reverse("respond:link", kwargs={"link_token": tokens.make(tokens.LINK, link.public_id)}))  # fmt: skip
+
+
+def kiosk_url(request, kiosk) -> str:
+    return request.build_absolute_uri(reverse("respond:kiosk", kwargs={"kiosk_token": tokens.make(tokens.KIOSK, kiosk.public_id)}))  # fmt: skip
+
+
+@site_view()
+def home(request):
+    site = request.site
+    everything = list(queries.instruments(site))
+    return render(request, "surveys/home.html", _ctx(
+        request, ours=[i for i in everything if i.site_id is None],
+        own=[i for i in everything if i.site_id is not None],
+    ))  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def import_instrument(request):
+    site = request.site
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > fhir.MAX_BYTES:
+            form.add_error("file", "The file is larger than 2 MB. A questionnaire file is much smaller.")  # fmt: skip
+        else:
+            try:
+                version, created = services.import_fhir(
+                    site, content=upload.read(), filename=upload.name, actor=request.user
+                )
+            except services.SurveyError as error:
+                form.add_error("file", str(error))
+            else:
+                if created:
+                    messages.success(request, f"Imported “{version.title}”, version {version.number}. It is ready to use.")  # fmt: skip
+                else:
+                    messages.info(request, "This file is the same as the latest version, so nothing changed.")  # fmt: skip
+                return _back(version.instrument, site)
+    return render(request, "surveys/import.html", _ctx(request, form=form))
+
+
+@site_view()
+def instrument_detail(request, instrument):
+    site = request.site
+    instrument = _instrument_or_404(request, instrument)
+    version = _current_or_404(instrument)
+    can_edit = request.site_access >= SiteAccess.EDIT
+    links = queries.open_links(site, instrument) if can_edit else []
+    kiosks = queries.open_kiosks(site, instrument) if can_edit else []
+    for kiosk in kiosks:
+        kiosk.url = kiosk_url(request, kiosk)
+    return render(request, "surveys/instrument.html", _ctx(
+        request, instrument=instrument, version=version, versions=queries.versions(instrument),
+        preview=AnswerForm(version.definition), score_range=engine.score_range(version.definition),
+        scoring=version.definition["scoring"], links=links, kiosks=kiosks,
+    ))  # fmt: skip
+
+
+@site_view()
+def version_fhir(request, instrument, instrument_version):
+    instrument = _instrument_or_404(request, instrument)
+    version = queries.version(instrument, instrument_version)
+    if version is None:
+        raise Http404("No such version")
+    data = fhir.questionnaire(version)
+    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/fhir+json")  # fmt: skip
+    response["Content-Disposition"] = (
+        f'attachment; filename="{instrument.key}-v{version.number}.json"'
+    )
+    return response
+
+
+@site_view(SiteAccess.CONTRIBUTE)
+@require_http_methods(["GET", "POST"])
+def paper_entry(request, instrument):
+    site = request.site
+    instrument = _instrument_or_404(request, instrument)
+    version = _current_or_404(instrument)
+    learners = queries.learners(site)
+    posted = request.POST if request.method == "POST" else None
+    form = PaperForm(posted, learners=learners if learners.exists() else None)
+    answers = AnswerForm(version.definition, posted)
+    if request.method == "POST":
+        form_ok = form.is_valid()
+        checked = engine.check_answers(version.definition, answers.raw(), final=True)
+        answers.show(checked)
+        if form_ok and not checked.errors:
+            try:
+                respondent = services.respondent_for(
+                    site, reference=form.cleaned_data["reference"], code=form.cleaned_data["code"],
+                    learner=form.cleaned_data.get("learner"),
+                )  # fmt: skip
+                services.record_paper_response(
+                    site, version, actor=request.user, raw=answers.raw(),
+                    completed_on=form.cleaned_data["completed_on"], respondent=respondent,
+                )  # fmt: skip
+            except services.SurveyError as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error))
+            except services.AnswerError as error:
+                answers.show(error.checked)
+            else:
+                code = f" The person's code is {respondent.code}." if respondent else ""
+                messages.success(request, f"Saved the response.{code} You can enter another.")
+                return redirect("surveys:paper", site=site.slug, instrument=instrument.public_id)
+    return render(request, "surveys/paper.html", _ctx(
+        request, instrument=instrument, version=version, form=form, answers=answers,
+        new_code=services.new_paper_code(),
+    ))  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def link_create(request, instrument):
+    site = request.site
+    instrument = _instrument_or_404(request, instrument)
+    version = _current_or_404(instrument)
+    form = LinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            respondent = services.respondent_for(site, reference=form.cleaned_data["reference"], code=form.cleaned_data["code"])  # fmt: skip
+            link = services.create_link(site, version, actor=request.user, days=form.cleaned_data["days"], respondent=respondent)  # fmt: skip
+        except services.SurveyError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Made a one-time link. Give or send it to the person.")
+            return redirect("surveys:link", site=site.slug, instrument=instrument.public_id, link=link.public_id)  # fmt: skip
+    return render(request, "surveys/form.html", _ctx(
+        request, instrument=instrument, form=form, title=f"Make a one-time link to “{instrument.title}”",
+        intro="The person can answer on a phone or computer without an account. They can save and come back with the same link until it expires. It works for one final submission.",
+        submit="Make the link",
+    ))  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def link_detail(request, instrument, link):
+    site = request.site
+    instrument = _instrument_or_404(request, instrument)
+    link = queries.link(site, instrument, link)
+    if link is None:
+        raise Http404("No such link")
+    if request.method == "POST":
+        try:
+            services.cancel_link(link, actor=request.user)
+        except services.SurveyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Cancelled the link. It no longer opens the questionnaire.")
+        return redirect("surveys:link", site=site.slug, instrument=instrument.public_id, link=link.public_id)  # fmt: skip
+    return render(request, "surveys/link.html", _ctx(
+        request, instrument=instrument, link=link, url=respond_url(request, link),
+        problem=services.link_problem(link),
+    ))  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_http_methods(["GET", "POST"])
+def kiosk_open(request, instrument):
+    site = request.site
+    instrument = _instrument_or_404(request, instrument)
+    version = _current_or_404(instrument)
+    form = KioskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kiosk = services.open_kiosk(site, version, actor=request.user, **form.cleaned_data)
+        except services.SurveyError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, f"Opened the kiosk. On the kiosk device, open {kiosk_url(request, kiosk)}")  # fmt: skip
+            return _back(instrument, site)
+    return render(request, "surveys/form.html", _ctx(
+        request, instrument=instrument, form=form, title=f"Open a kiosk for “{instrument.title}”",
+        intro="A kiosk is a shared device, such as a tablet at a ward or college reception. After each person sends their answers it shows a fresh, blank form; nobody can go back to the last person's answers.",
+        submit="Open the kiosk",
+    ))  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_POST
+def kiosk_close(request, instrument, kiosk):
+    site = request.site
+    instrument = _instrument_or_404(request, instrument)
+    kiosk = queries.kiosk(site, instrument, kiosk)
+    if kiosk is None:
+        raise Http404("No such kiosk")
+    services.close_kiosk(kiosk, actor=request.user)
+    messages.success(request, f"Closed the kiosk at {kiosk.place}.")
+    return _back(instrument, site)
+
+
+def _scores(version):
+    scoring = version.definition["scoring"]
+    if scoring["method"] == "none":
+        return []
+    return [("total", "Total score")] + [(s["key"], s["label"]) for s in scoring["subscales"]]
+
+
+@site_view()
+def results_page(request, instrument):
+    site = request.site
+    instrument = _instrument_or_404(request, instrument)
+    version = _current_or_404(instrument)
+    figures = results.build(version.definition, queries.result_rows(site, instrument))
+    return render(request, "surveys/results.html", _ctx(
+        request, instrument=instrument, version=version, results=figures,
+        measures=queries.score_measures(site, instrument),
+        measure_form=MeasureForm(scores=_scores(version)) if _scores(version) else None,
+    ))  # fmt: skip
+
+
+@site_view(SiteAccess.EDIT)
+@require_POST
+def score_measure(request, instrument):
+    site = request.site
+    instrument = _instrument_or_404(request, instrument)
+    version = _current_or_404(instrument)
+    form = MeasureForm(request.POST, scores=_scores(version))
+    if not form.is_valid():
+        messages.error(request, "Choose a score to chart.")
+        return redirect("surveys:results", site=site.slug, instrument=instrument.public_id)
+    try:
+        measure, counts = services.score_to_measure(site, instrument, score_key=form.cleaned_data["score_key"], actor=request.user)  # fmt: skip
+    except services.SurveyError as error:
+        messages.error(request, str(error))
+        return redirect("surveys:results", site=site.slug, instrument=instrument.public_id)
+    messages.success(
+        request,
+        f"Charted the monthly mean scores: {counts['created']} new month{'s' if counts['created'] != 1 else ''}, "
+        f"{counts['corrected']} updated. Months with fewer than {results.SMALL_NUMBER} responses are left out.",
+    )
+    return redirect("measures:detail", site=site.slug, measure=measure.public_id)
+
+
+@site_view(SiteAccess.EDIT)
+def responses_fhir(request, instrument):
+    site = request.site
+    instrument = _instrument_or_404(request, instrument)
+    entries = [
+        fhir.questionnaire_response(
+            r, r.version, site.public_id, r.respondent.code if r.respondent else None
+        )
+        for r in queries.export_responses(site, instrument)
+    ]
+    services.record_export(site, instrument, actor=request.user, count=len(entries))
+    response = HttpResponse(json.dumps(fhir.response_bundle(entries), ensure_ascii=False), content_type="application/fhir+json")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="{instrument.key}-responses.json"'
+    return response
