@@ -245,7 +245,7 @@ EMAIL_BACKEND = env_str(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "recovery-college@localhost")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imroc@localhost")
 
 # --- Recovery college -----------------------------------------------------------------------
 # Learners with no activity for this many months are anonymised by `imroc college_retention`.
