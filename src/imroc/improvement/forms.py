@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 
+from imroc.assessment.forms import TeamReviewForm
 from imroc.core.forms import DATE_ERRORS, DateInput, check_date, text_field
-from imroc.framework.scales import PROGRESS_CHOICES, Chime
+from imroc.framework.scales import Chime
 from imroc.improvement.models import Driver, Goal, PdsaCycle, Review
 
 STAGE_TARGETS = [
@@ -259,35 +258,19 @@ class CycleForm(PlanForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class ReviewForm(forms.Form):
-    held_on = forms.DateField(
-        label="Date of the review", widget=DateInput(), error_messages=DATE_ERRORS
-    )
-    progress_score = forms.TypedChoiceField(
-        label="Progress score", required=False, coerce=Decimal, empty_value=None,
-        choices=[("", "Not scored")] + [(str(v), label) for v, label in PROGRESS_CHOICES],
-        help_text="How far things have come, on the 0.5 to 5 scale.",
-        error_messages={"invalid_choice": "Choose a score from the list."},
-    )  # fmt: skip
+class ReviewForm(TeamReviewForm):
+    """A goal's or the site's review: the team review's fields, plus what happens to the goal."""
+
     decision = forms.ChoiceField(
         label="What happens next", choices=Review.Decision.choices, widget=forms.RadioSelect, required=False,
         error_messages={"invalid_choice": "Choose what happens next."},
     )  # fmt: skip
-    notes = text_field(
-        "What the review found",
-        required=True,
-        rows=4,
-        required_message="Write what the review found.",
-    )
-    next_review_on = forms.DateField(
-        label="Date of the next review",
-        required=False,
-        widget=DateInput(),
-        error_messages=DATE_ERRORS,
-    )
+    field_order = ["held_on", "progress_score", "decision", "notes", "next_review_on"]
 
     def __init__(self, *args, for_goal: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["progress_score"].help_text = "How far things have come, on the 0.5 to 5 scale."
+        self.fields["notes"].label = "What the review found"
         if for_goal:
             self.fields["decision"].required = True
             self.fields["decision"].error_messages["required"] = (
@@ -295,13 +278,3 @@ class ReviewForm(forms.Form):
             )
         else:
             del self.fields["decision"]
-
-    def clean_held_on(self):
-        return check_date(self.cleaned_data["held_on"], "The date of the review", future_days=0)
-
-    def clean(self):
-        cleaned = super().clean()
-        held, following = cleaned.get("held_on"), cleaned.get("next_review_on")
-        if held and following and following <= held:
-            self.add_error("next_review_on", "The next review must be after this one.")
-        return cleaned
