@@ -1,6 +1,7 @@
 from django import template
 
 from imroc.assessment.presenters import level_name
+from imroc.framework.scales import progress_meaning as meaning
 
 register = template.Library()
 
@@ -17,3 +18,9 @@ def signed(value):
     if value is None:
         return "–"
     return f"+{value}" if value > 0 else str(value)
+
+
+@register.filter
+def progress_meaning(score):
+    """What a score on the IHI progress scale means, such as 'Modest improvement'."""
+    return meaning(score)

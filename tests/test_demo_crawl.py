@@ -1,0 +1,73 @@
+"""Load the demo and follow every kind of link as each demo user: no page may fail.
+
+A smoke test over real data, so a template or query that breaks only with a full programme
+(a review with a score, a cohort with posts) is caught before a person meets it.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+# Links that download files or leave the session are followed by their own tests.
+SKIP = re.compile(r"/accounts/logout/|\.json$|\.csv$|/file/$|export|^/r/")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _crawl(client: Client, start: str, limit: int) -> tuple[int, list[tuple[int, str]]]:
+    """Breadth-first over same-site links, visiting at most two links of each shape."""
+    seen: set[str] = set()
+    queue = collections.deque([start])
+    shapes: collections.Counter = collections.Counter()
+    failures = []
+    while queue and len(seen) < limit:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        if response.status_code >= 500:
+            failures.append((response.status_code, path))
+        if response.status_code in (301, 302) and response["Location"].startswith("/"):
+            queue.append(response["Location"])
+            continue
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for href in re.findall(r'href="(/[^"#]*)"', response.content.decode()):
+            href = href.replace("&amp;", "&")
+            shape = UUID.sub("ID", href.split("?")[0])
+            if SKIP.search(href) or href.startswith("/static/") or shapes[shape] >= 2:
+                continue
+            shapes[shape] += 1
+            queue.append(href)
+    return len(seen), failures
+
+
+@pytest.mark.django_db
+def test_every_demo_page_opens_for_every_demo_user():
+    call_command("demo", allow_in_production=True, stdout=StringIO())
+    report = {}
+    for username in (
+        "site-lead-1",
+        "site-lead-2",
+        "partner-1",
+        "viewer-1",
+        "programme-admin",
+        None,
+    ):
+        client = Client()
+        if username:
+            assert client.login(username=username, password="recovery-demo")
+            start = "/"
+        else:
+            start = "/colleges/ashdown-vale-nhs-foundation-trust/"
+        visited, failures = _crawl(client, start, limit=160)
+        assert visited > (10 if username else 3), (username, visited)
+        if failures:
+            report[username or "anonymous"] = failures
+    assert not report, report
