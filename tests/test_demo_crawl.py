@@ -71,3 +71,44 @@ def test_every_demo_page_opens_for_every_demo_user():
         if failures:
             report[username or "anonymous"] = failures
     assert not report, report
+
+
+FORM = re.compile(r'<form[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
+FIELD = re.compile(r'<(?:input|select|textarea)[^>]*name="([^"]+)"', re.I)
+JUNK = ["", "x" * 5000, "-1", "9" * 30, "2011-02-30", "<script>alert(1)</script>", "../../etc/passwd"]
+
+
+@pytest.mark.django_db
+def test_no_form_in_the_demo_fails_on_junk():
+    """Every form a site lead or the programme admin can reach, sent empty or full of junk: a
+    message or a refusal, never a server error."""
+    call_command("demo", allow_in_production=True, stdout=StringIO())
+    failures = []
+    for username in ("site-lead-1", "programme-admin"):
+        client = Client(raise_request_exception=False)
+        assert client.login(username=username, password="recovery-demo")
+        pages = collections.deque(["/"])
+        seen: set[str] = set()
+        shapes: collections.Counter = collections.Counter()
+        while pages and len(seen) < 120:
+            path = pages.popleft()
+            if path in seen:
+                continue
+            seen.add(path)
+            response = client.get(path, follow=True)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            body = response.content.decode()
+            for form in FORM.findall(body):
+                names = [n for n in FIELD.findall(form) if n != "csrfmiddlewaretoken"]
+                for junk in JUNK:
+                    answer = client.post(path, dict.fromkeys(names, junk))
+                    if answer.status_code >= 500:
+                        failures.append((username, path, junk[:20]))
+            for href in re.findall(r'href="(/[^"#]*)"', body):
+                shape = UUID.sub("ID", href.split("?")[0])
+                if SKIP.search(href) or href.startswith("/static/") or shapes[shape] >= 1:
+                    continue
+                shapes[shape] += 1
+                pages.append(href.replace("&amp;", "&"))
+    assert not failures, "\n".join(sorted({f"{u} {p} {j!r}" for u, p, j in failures}))

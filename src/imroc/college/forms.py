@@ -18,7 +18,14 @@ from imroc.college.models import (
     Learner,
     Trainer,
 )
-from imroc.core.forms import DATE_ERRORS, DateInput, check_date, text_field
+from imroc.core.forms import (
+    DATE_ERRORS,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    check_date,
+    text_field,
+)
 from imroc.improvement.models import Chime
 from imroc.programme.models import StakeholderGroup
 
@@ -77,7 +84,7 @@ class TrainerForm(forms.Form):
         label="Trainer training", choices=Trainer.Training.choices, error_messages=CHOICE_ERRORS
     )
     trained_on = forms.DateField(label="Finished training on", required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
-    user = forms.ModelChoiceField(
+    user = ModelChoiceField(
         label="Signs in as", queryset=None, required=False,
         help_text="Link a person who signs in, so they can take the register for their courses.",
         error_messages={"invalid_choice": "Choose someone from the list."},
@@ -118,7 +125,7 @@ class CourseForm(forms.Form):
         label="Which parts of recovery it supports (CHIME)", choices=Chime.choices, required=False,
         widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "Choose from the list."},
     )  # fmt: skip
-    challenge = forms.ModelChoiceField(
+    challenge = ModelChoiceField(
         label="The challenge it serves", queryset=None, required=False,
         error_messages={"invalid_choice": "Choose a challenge from the list."},
     )  # fmt: skip
@@ -174,14 +181,14 @@ class TermForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    term = forms.ModelChoiceField(label="Term", queryset=None, error_messages={"required": "Choose a term.", "invalid_choice": "Choose a term from the list."})  # fmt: skip
+    term = ModelChoiceField(label="Term", queryset=None, error_messages={"required": "Choose a term.", "invalid_choice": "Choose a term from the list."})  # fmt: skip
     capacity = forms.IntegerField(
         label="Places", min_value=1, max_value=500,
         error_messages={"required": "Enter the number of places.", "invalid": "Enter a whole number, like 12.",
                         "min_value": "A run needs at least 1 place.", "max_value": "Enter 500 places or fewer."},
     )  # fmt: skip
-    peer_trainer = forms.ModelChoiceField(label="Peer trainer", queryset=None, required=False, error_messages={"invalid_choice": "Choose a peer trainer from the list."})  # fmt: skip
-    practitioner_trainer = forms.ModelChoiceField(label="Practitioner trainer", queryset=None, required=False, error_messages={"invalid_choice": "Choose a practitioner trainer from the list."})  # fmt: skip
+    peer_trainer = ModelChoiceField(label="Peer trainer", queryset=None, required=False, error_messages={"invalid_choice": "Choose a peer trainer from the list."})  # fmt: skip
+    practitioner_trainer = ModelChoiceField(label="Practitioner trainer", queryset=None, required=False, error_messages={"invalid_choice": "Choose a practitioner trainer from the list."})  # fmt: skip
     enrolment_open = forms.BooleanField(label="Open for enrolment", required=False, initial=True)
     cancelled = forms.BooleanField(label="Cancel this run", required=False)
     version = VersionField()
@@ -310,9 +317,9 @@ class RegisterForm(forms.Form):
 
 class PlanForm(forms.Form):
     goals = text_field("The learner's goals", required=True, rows=5, required_message="Write at least one goal, in the learner's words.")  # fmt: skip
-    courses = forms.ModelMultipleChoiceField(label="Courses chosen", queryset=None, required=False, widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "Choose courses from the list."})  # fmt: skip
+    courses = ModelMultipleChoiceField(label="Courses chosen", queryset=None, required=False, widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "Choose courses from the list."})  # fmt: skip
     wants_tutor = forms.BooleanField(label="Would like a personal tutor", required=False)
-    tutor = forms.ModelChoiceField(label="Personal tutor", queryset=None, required=False, error_messages={"invalid_choice": "Choose a tutor from the list."})  # fmt: skip
+    tutor = ModelChoiceField(label="Personal tutor", queryset=None, required=False, error_messages={"invalid_choice": "Choose a tutor from the list."})  # fmt: skip
     next_review_on = forms.DateField(label="Review the plan on", required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
     version = VersionField()
 

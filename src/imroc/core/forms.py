@@ -53,3 +53,39 @@ def text_field(
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages=errors,
     )
+
+
+BIGGEST_ID = 2**63 - 1
+
+
+def _beyond_any_id(value) -> bool:
+    """A number no database key can hold: SQLite overflows on it and PostgreSQL refuses it."""
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and abs(int(text)) > BIGGEST_ID
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice of one object; a number too large for any key is just an invalid choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _beyond_any_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several objects; numbers too large for any key are invalid choices."""
+
+    def _check_values(self, value):
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if _beyond_any_id(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)

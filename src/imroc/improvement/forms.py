@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import forms
 
 from imroc.assessment.forms import TeamReviewForm
-from imroc.core.forms import DATE_ERRORS, DateInput, check_date, text_field
+from imroc.core.forms import (
+    DATE_ERRORS,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    check_date,
+    text_field,
+)
 from imroc.framework.scales import Chime
 from imroc.improvement.models import Driver, Goal, PdsaCycle, Review
 
@@ -20,7 +27,7 @@ STAGE_TARGETS = [
 class PrioritiesForm(forms.Form):
     def __init__(self, *args, challenges, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["challenges"] = forms.ModelMultipleChoiceField(
+        self.fields["challenges"] = ModelMultipleChoiceField(
             label="Challenges to work on first",
             queryset=challenges,
             widget=forms.CheckboxSelectMultiple,
@@ -39,7 +46,7 @@ class PrioritiesForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    challenge = forms.ModelChoiceField(
+    challenge = ModelChoiceField(
         label="Challenge", queryset=None,
         error_messages={"required": "Choose the challenge this goal works on.", "invalid_choice": "Choose a challenge from the list."},
     )  # fmt: skip
@@ -66,11 +73,11 @@ class GoalForm(forms.Form):
     target_date = forms.DateField(
         label="Reach it by", widget=DateInput(), error_messages=DATE_ERRORS
     )
-    owner = forms.ModelChoiceField(
+    owner = ModelChoiceField(
         label="Owner", queryset=None,
         error_messages={"required": "Choose who owns this goal.", "invalid_choice": "Choose someone from the list."},
     )  # fmt: skip
-    co_lead = forms.ModelChoiceField(
+    co_lead = ModelChoiceField(
         label="Lived-experience co-lead", queryset=None, required=False,
         help_text="A service user or carer partner who leads the goal with the owner. Optional, but counted.",
         error_messages={"invalid_choice": "Choose one of the site's lived-experience partners."},
@@ -138,7 +145,7 @@ class DriverForm(forms.Form):
         label="Text", max_length=300,
         error_messages={"required": "Enter the text.", "max_length": "Keep this to 300 characters or fewer."},
     )  # fmt: skip
-    parent = forms.ModelChoiceField(
+    parent = ModelChoiceField(
         label="Links to", queryset=None, required=False,
         help_text="Primary drivers link to the aim. Secondary drivers link to a primary driver; change ideas to a secondary driver.",
         error_messages={"invalid_choice": "Choose from the list."},

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
-from imroc.core.forms import DATE_ERRORS, DateInput, check_date, text_field
+from imroc.core.forms import (
+    DATE_ERRORS,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    check_date,
+    text_field,
+)
 from imroc.measures import parsing
 from imroc.measures.models import ChartType, DataType, Direction, Frequency, Kind, Weekday
 
@@ -80,21 +87,21 @@ class MeasureForm(DefinitionForm):
     target_date = forms.DateField(
         label="Reach the target by", required=False, widget=DateInput(), error_messages=DATE_ERRORS
     )
-    team = forms.ModelChoiceField(
+    team = ModelChoiceField(
         label="Team",
         queryset=None,
         required=False,
         empty_label="The whole site",
         error_messages=CHOICE,
     )
-    owner = forms.ModelChoiceField(
+    owner = ModelChoiceField(
         label="Owner", queryset=None, required=False, error_messages=CHOICE,
         help_text="Who keeps the data up to date. A lived-experience partner who owns a measure can enter its data.",
     )  # fmt: skip
-    challenge = forms.ModelChoiceField(
+    challenge = ModelChoiceField(
         label="Challenge it tracks", queryset=None, required=False, error_messages=CHOICE
     )
-    goals = forms.ModelMultipleChoiceField(
+    goals = ModelMultipleChoiceField(
         label="Goals it tracks", queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple, error_messages=CHOICE,
     )  # fmt: skip
@@ -134,13 +141,11 @@ class ProgrammeMeasureForm(DefinitionForm):
 
 
 class AdoptForm(forms.Form):
-    shared = forms.ModelChoiceField(
+    shared = ModelChoiceField(
         label="Programme measure", queryset=None, to_field_name="public_id",
         error_messages={"required": "Choose the programme measure to report.", **CHOICE},
     )  # fmt: skip
-    owner = forms.ModelChoiceField(
-        label="Owner", queryset=None, required=False, error_messages=CHOICE
-    )
+    owner = ModelChoiceField(label="Owner", queryset=None, required=False, error_messages=CHOICE)
     target = forms.DecimalField(
         label="Target", required=False, max_digits=14, decimal_places=4, error_messages=NUMBER,
         help_text="Optional. For shares, a percentage such as 80.",
@@ -279,7 +284,7 @@ class AnnotationForm(forms.Form):
 
 
 class CycleLinkForm(forms.Form):
-    cycle = forms.ModelChoiceField(
+    cycle = ModelChoiceField(
         label="PDSA cycle", queryset=None, to_field_name="public_id",
         error_messages={"required": "Choose a PDSA cycle.", **CHOICE},
     )  # fmt: skip

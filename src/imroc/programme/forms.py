@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import forms
 from django_countries import countries
 
-from imroc.core.forms import DATE_ERRORS, DateInput, check_date, text_field
+from imroc.core.forms import (
+    DATE_ERRORS,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    check_date,
+    text_field,
+)
 from imroc.framework.scales import Chime
 from imroc.programme.models import (
     Category,
@@ -212,7 +219,7 @@ class SupportEntryForm(forms.Form):
 
 class LearningSetForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200, error_messages=_required("a title", 200))
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label="Themes", queryset=None, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one challenge as the theme.", "invalid_choice": "Choose themes from the list.",
                         "invalid_pk_value": "Choose themes from the list."},
@@ -265,7 +272,7 @@ class LearningSetForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    site = forms.ModelChoiceField(
+    site = ModelChoiceField(
         label="Site", queryset=None, to_field_name="slug",
         error_messages={"required": "Choose the site.", "invalid_choice": "Choose one of the invited sites."},
     )  # fmt: skip
@@ -283,7 +290,7 @@ class AttendanceForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    site = forms.ModelChoiceField(
+    site = ModelChoiceField(
         label="Site", queryset=None, to_field_name="slug",
         error_messages={"required": "Choose the site.", "invalid_choice": "Choose one of the invited sites."},
     )  # fmt: skip
@@ -339,7 +346,7 @@ class ResourceForm(forms.Form):
         label="Web address", required=False, assume_scheme="https",
         error_messages={"invalid": "Enter a full web address, like https://example.org/guide."},
     )  # fmt: skip
-    challenges = forms.ModelMultipleChoiceField(
+    challenges = ModelMultipleChoiceField(
         label="Challenges", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose challenges from the list.", "invalid_pk_value": "Choose challenges from the list."},
     )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.forms.utils import ErrorDict
 
-from imroc.core.forms import DATE_ERRORS, DateInput, check_date
+from imroc.core.forms import DATE_ERRORS, DateInput, ModelChoiceField, check_date
 from imroc.surveys import engine
 
 YES_NO = [("true", "Yes"), ("false", "No")]
@@ -116,7 +116,7 @@ class RespondentFields(forms.Form):
 
 class PaperForm(RespondentFields):
     completed_on = forms.DateField(label="Date the form was filled in", widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
-    learner = forms.ModelChoiceField(
+    learner = ModelChoiceField(
         label="Link to a recovery college learner", required=False, queryset=None,
         help_text="Only if the person agreed: their answers will then be linked to their college record.",
         error_messages={"invalid_choice": "Choose a learner from the list."},

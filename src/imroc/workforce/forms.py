@@ -9,7 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from imroc.core.forms import DATE_ERRORS, DateInput, check_date, text_field
+from imroc.core.forms import DATE_ERRORS, DateInput, ModelChoiceField, check_date, text_field
 from imroc.workforce import reference
 from imroc.workforce.models import PartnerAgency, PeerPost, Policy, PolicyReview, Profession
 
@@ -102,8 +102,8 @@ def choice_field(
 
 def team_field(
     teams, *, required: bool = True, empty_label: str = "Choose a team"
-) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(
+) -> ModelChoiceField:
+    field = ModelChoiceField(
         label="Team", queryset=teams, required=required, to_field_name="slug", empty_label=empty_label,
         error_messages={"required": "Choose the team.", "invalid_choice": "Choose one of this site's teams."},
     )  # fmt: skip
@@ -196,7 +196,7 @@ class PostForm(VersionMixin):
         "Post", 80, help_text="An anonymous name for the post, like “Peer support worker 3”. Never a person's name.",
         message="Give the post a name, like “Peer support worker 3”.",
     )  # fmt: skip
-    team = forms.ModelChoiceField(queryset=None)
+    team = ModelChoiceField(queryset=None)
     fte = forms.DecimalField(
         label="Time (FTE)", max_digits=3, decimal_places=2, initial=Decimal("1.00"),
         help_text="Whole-time equivalent: 1 is full time, 0.6 is three days a week.",
@@ -291,7 +291,7 @@ class EventForm(forms.Form):
 
 class CoverageForm(forms.Form):
     period = MonthField()
-    team = forms.ModelChoiceField(queryset=None)
+    team = ModelChoiceField(queryset=None)
     profession = choice_field("Profession", Profession.choices)
     trained = count_field(
         "Staff trained", help_text="Staff in scope who have completed joint training."
@@ -401,7 +401,7 @@ class OfferForm(forms.Form):
 
 class SupervisionForm(forms.Form):
     period = MonthField()
-    team = forms.ModelChoiceField(queryset=None)
+    team = ModelChoiceField(queryset=None)
     supervised = count_field("Staff with recovery-focused supervision")
     in_scope = count_field("Staff in scope")
 
@@ -515,7 +515,7 @@ class PolicyReviewForm(forms.Form):
 
 class SafetyForm(forms.Form):
     period = MonthField()
-    team = forms.ModelChoiceField(queryset=None)
+    team = ModelChoiceField(queryset=None)
     plans_in_place = count_field("Safety plans in place")
     plans_coproduced = count_field(
         "Plans written with the person", help_text="Co-produced: in the person's own words."
