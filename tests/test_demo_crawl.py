@@ -75,7 +75,15 @@ def test_every_demo_page_opens_for_every_demo_user():
 
 FORM = re.compile(r'<form[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*name="([^"]+)"', re.I)
-JUNK = ["", "x" * 5000, "-1", "9" * 30, "2011-02-30", "<script>alert(1)</script>", "../../etc/passwd"]
+JUNK = [
+    "",
+    "x" * 5000,
+    "-1",
+    "9" * 30,
+    "2011-02-30",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+]
 
 
 @pytest.mark.django_db

@@ -109,7 +109,9 @@ def test_team_review(member_client, team):
     })  # fmt: skip
     review = TeamReview.objects.get()
     assert str(review.progress_score) == "3.0"
-    page = member_client.get(reverse("sites:team", kwargs={"site": team.site.slug, "team": team.slug})).content.decode()
+    page = member_client.get(
+        reverse("sites:team", kwargs={"site": team.site.slug, "team": team.slug})
+    ).content.decode()
     assert "progress 3.0 (modest improvement)" in page
 
 
