@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from imroc.core.suppression import suppress_row
 from imroc.workforce import figures, services
 from imroc.workforce.models import StaffSurvey, SupervisionCoverage
-from imroc.workforce.suppression import suppress_row
 from tests.programme.factories import TeamFactory
 from tests.workforce.conftest import text
 

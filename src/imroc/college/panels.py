@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from imroc.college import queries
 from imroc.college.models import FEEDBACK_QUESTIONS, Attendance, Enrolment, Learner
-
-SMALL_NUMBER = 5  # fewer feedback responses than this are not shown, to protect the people
+from imroc.core import suppression
 
 
 def share(part: int, whole: int) -> int | None:
@@ -20,7 +19,7 @@ def figures(site) -> dict:
     came = college.attendance_attended
     expected = came + college.attendance_absent + college.attendance_no_show
     feedback = None
-    if college.feedback_n >= SMALL_NUMBER:
+    if college.feedback_n >= suppression.threshold():
         feedback = [
             (label, round(getattr(college, f"feedback_{key}") or 0, 1))
             for key, label in FEEDBACK_QUESTIONS
@@ -48,7 +47,7 @@ def figures(site) -> dict:
         "finished": finished,
         "feedback_n": college.feedback_n,
         "feedback": feedback,
-        "small_number": SMALL_NUMBER,
+        "small_number": suppression.threshold(),
     }
 
 

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from imroc.college import fidelity, forms, presenters, queries, services
 from imroc.college.access import can_take_register, college_or_404, require_register
 from imroc.college.models import Course, Trainer
-from imroc.college.panels import SMALL_NUMBER, figures
+from imroc.college.panels import figures
+from imroc.core import suppression
 from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries as improvement_queries
@@ -439,8 +440,8 @@ def run_feedback(request, run):
     run = _run_or_404(college, run)
     summary, comments = queries.run_feedback(run)
     return render(request, "college/run_feedback.html", {
-        "site": request.site, "run": run, "summary": summary, "small_number": SMALL_NUMBER,
-        "shown": summary["n"] >= SMALL_NUMBER, "comments": comments,
+        "site": request.site, "run": run, "summary": summary, "small_number": suppression.threshold(),
+        "shown": summary["n"] >= suppression.threshold(), "comments": comments,
         "rows": [(q, round(summary[k], 1) if summary[k] is not None else None) for k, q in forms.FEEDBACK_QUESTIONS],
         "can_edit": request.site_access >= SiteAccess.EDIT,
     })  # fmt: skip

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from imroc.core import suppression
 from imroc.surveys import queries
-from imroc.surveys.results import SMALL_NUMBER, Cell
+from imroc.surveys.results import Cell
 
 
 def site_dashboard(request, site) -> dict:
@@ -12,5 +13,5 @@ def site_dashboard(request, site) -> dict:
         "total": Cell(figures["total"]),
         "last_year": Cell(figures["last_year"]),
         "instruments": figures["instruments"],
-        "small_number": SMALL_NUMBER,
+        "small_number": suppression.threshold(),
     }

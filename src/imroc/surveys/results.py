@@ -1,7 +1,7 @@
 """Results of one instrument at one site, with small-number suppression.
 
-No figure is shown that comes from fewer than SMALL_NUMBER responses: such cells read
-"fewer than 5" instead, so nobody can be picked out from the results.
+No figure is shown that comes from fewer responses than the suppression threshold (5 unless
+set otherwise): such cells read "fewer than 5" instead, so nobody can be picked out from the results.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from imroc.core import suppression
 from imroc.surveys import engine
 from imroc.surveys.models import Mode
 
-SMALL_NUMBER = 5
 MODE_LABELS = dict(Mode.choices)
 
 
@@ -27,11 +27,11 @@ class Cell:
 
     @property
     def hidden(self) -> bool:
-        return 0 < self.n < SMALL_NUMBER
+        return 0 < self.n < suppression.threshold()
 
     def __str__(self) -> str:
         if self.hidden:
-            return f"fewer than {SMALL_NUMBER}"
+            return f"fewer than {suppression.threshold()}"
         return f"{self.n:,}"
 
 
@@ -50,15 +50,15 @@ class Results:
     pairs_n: int = 0
     subscales: list[tuple[str, Cell, float | None]] = field(default_factory=list)
     score_range: tuple | None = None
-    small_number: int = SMALL_NUMBER
+    small_number: int = field(default_factory=suppression.threshold)
 
     @property
     def shown(self) -> bool:
-        return self.n >= SMALL_NUMBER
+        return self.n >= suppression.threshold()
 
 
 def _mean(values: list[float]) -> float | None:
-    return round(statistics.fmean(values), 2) if len(values) >= SMALL_NUMBER else None
+    return round(statistics.fmean(values), 2) if len(values) >= suppression.threshold() else None
 
 
 def _counted(counter: Counter, order) -> list:
@@ -78,7 +78,7 @@ def build(definition: dict, rows: list[tuple]) -> Results:
     result.by_version = _counted(versions, sorted(versions))
     scores = [r[1] for r in rows if r[1] is not None]
     result.n_scored = len(scores)
-    if len(scores) >= SMALL_NUMBER:
+    if len(scores) >= suppression.threshold():
         result.summary = {
             "mean": round(statistics.fmean(scores), 2),
             "median": round(statistics.median(scores), 2),
@@ -126,7 +126,7 @@ def _pairs(rows) -> tuple[int, dict | None]:
         firsts.setdefault(respondent, (day, value))
         lasts[respondent] = (day, value)
     pairs = [(firsts[r][1], lasts[r][1]) for r in firsts if lasts[r][0] > firsts[r][0]]
-    if len(pairs) < SMALL_NUMBER:
+    if len(pairs) < suppression.threshold():
         return len(pairs), None
     changes = [after - before for before, after in pairs]
     return len(pairs), {

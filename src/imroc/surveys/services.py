@@ -16,7 +16,7 @@ import yaml
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from imroc.core import audit
+from imroc.core import audit, suppression
 from imroc.core.audit import SystemActor
 from imroc.core.uploads import clean_name
 from imroc.measures import services as measure_services
@@ -37,7 +37,6 @@ from imroc.surveys.models import (
 
 RESPONDENT_ACTOR = SystemActor("respondent")  # someone answering through a link or a kiosk
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SMALL_NUMBER = 5
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, so codes copy cleanly
 
 
@@ -446,8 +445,9 @@ def record_export(site: Site, instrument: Instrument, *, actor, count: int) -> N
 # --- Scores as measures ------------------------------------------------------------------------
 
 
-def monthly_means(rows, minimum: int = SMALL_NUMBER) -> list[dict]:
+def monthly_means(rows, minimum: int | None = None) -> list[dict]:
     """Monthly mean scores from (completed_on, score) pairs; months with too few are left out."""
+    minimum = suppression.threshold() if minimum is None else minimum
     months: dict[dt.date, list[float]] = {}
     for day, value in rows:
         if value is not None:
@@ -487,7 +487,7 @@ def score_to_measure(site: Site, instrument: Instrument, *, score_key: str, acto
                 chart_type="xmr", improvement="increase", frequency="monthly", unit="mean score",
                 definition=(
                     f"The mean {labels[score_key]} of “{instrument.title}” each month, from the "
-                    f"questionnaire responses. Months with fewer than {SMALL_NUMBER} responses "
+                    f"questionnaire responses. Months with fewer than {suppression.threshold()} responses "
                     "are left out, to protect the people who answered."
                 ),
             )  # fmt: skip

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.core import suppression
 from imroc.programme.access import SiteAccess, site_view
 from imroc.surveys import engine, fhir, queries, results, services, tokens
 from imroc.surveys.forms import (
@@ -279,7 +280,7 @@ def score_measure(request, instrument):
     messages.success(
         request,
         f"Charted the monthly mean scores: {counts['created']} new month{'s' if counts['created'] != 1 else ''}, "
-        f"{counts['corrected']} updated. Months with fewer than {results.SMALL_NUMBER} responses are left out.",
+        f"{counts['corrected']} updated. Months with fewer than {suppression.threshold()} responses are left out.",
     )
     return redirect("measures:detail", site=site.slug, measure=measure.public_id)
 

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from imroc.workforce import queries, suppression
+from imroc.core import suppression
+from imroc.workforce import queries
 
 COUNT, PROPORTION, CONTINUOUS = "count", "proportion", "continuous"
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from imroc.workforce import figures, queries, reference, suppression
+from imroc.core import suppression
+from imroc.workforce import figures, queries, reference
 
 
 def share(part, whole) -> int | None:

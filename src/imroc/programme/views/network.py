@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from imroc.core import audit
+from imroc.core import audit, suppression
 from imroc.framework import queries as framework_queries
 from imroc.programme import queries, services
 from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
@@ -285,6 +285,7 @@ def learning_set_detail(request, learning_set):
     return render(request, "programme/learning_set_detail.html", {
         "learning_set": learning_set, **detail, "attendance_form": attendance, "action_form": action,
         "started": learning_set.starts_at <= timezone.now(),
+        "small_number": suppression.threshold(),
         "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
     })  # fmt: skip
 

@@ -1,4 +1,6 @@
-"""Small-number suppression for staff figures, so no one can be picked out.
+"""Small-number suppression, so no one can be picked out of a figure.
+
+Every app reads the one threshold here (IMROC_SUPPRESSION_THRESHOLD, default 5).
 
 Primary: any count below the threshold is not shown. Secondary: when exactly one cell of a row
 is hidden and the total is shown, the total minus the others would give it away, so the next
