@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "imroc.college",
     "imroc.workforce",
     "imroc.surveys",
+    "imroc.reports",
+    "imroc.api",
 ]
 
 MIDDLEWARE = [

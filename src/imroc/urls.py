@@ -6,7 +6,11 @@ from imroc.programme import views as programme_views
 urlpatterns = [
     path("", programme_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/tokens/", include("imroc.api.token_urls")),
     path("accounts/", include("imroc.accounts.urls")),
+    path("api/v1/", include("imroc.api.urls")),
+    path("programme/reports/", include("imroc.reports.programme_urls")),
+    path("programme/bundles/", include("imroc.reports.bundle_urls")),
     path("programme/measures/", include("imroc.measures.programme_urls")),
     path("programme/benchmarks/", include("imroc.measures.benchmark_urls")),
     path("programme/", include("imroc.programme.urls")),
@@ -18,6 +22,8 @@ urlpatterns = [
     path("sites/", include("imroc.measures.urls")),
     path("sites/", include("imroc.workforce.urls")),
     path("sites/", include("imroc.surveys.urls")),
+    path("sites/", include("imroc.reports.urls")),
+    path("sites/", include("imroc.reports.export_urls")),
     path("r/", include("imroc.surveys.respond_urls")),
 ]
 

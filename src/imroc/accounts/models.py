@@ -15,6 +15,9 @@ class User(AbstractUser):
         blank=True,
         help_text="The name other people see. Leave blank to use the username.",
     )
+    # The interface language this person chose, as a code from settings.LANGUAGES; blank
+    # means "follow the browser".
+    language = models.CharField(max_length=10, blank=True)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
