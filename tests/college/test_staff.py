@@ -144,7 +144,7 @@ def test_viewers_never_see_contact_details_and_views_are_logged(viewer_client, l
         page = viewer_client.get(url).content.decode()
         assert learner.name in page and "hidden.contact" not in page
     assert "hidden.contact" in lead_client.get(_c(site, f"learners/{learner.public_id}/")).content.decode()  # fmt: skip
-    views = AuditEvent.objects.filter(action="learner.view", object_id=str(learner.public_id))
+    views = AuditEvent.objects.filter(action="viewed.learner", object_id=str(learner.public_id))
     assert views.count() == 2 and views.filter(actor=viewer).exists()
 
 

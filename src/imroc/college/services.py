@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from imroc.college import contacts, fidelity, messaging, tokens
 from imroc.college.models import (
@@ -343,10 +344,12 @@ def enrol(
     except ValidationError as error:
         raise CollegeError(error.messages[0], "contact") from None
     if not name.strip():
-        raise CollegeError("Enter a name, or the name you like to be called.", "name")
+        raise CollegeError(gettext("Enter a name, or the name you like to be called."), "name")
     if not consent:
         raise CollegeError(
-            "Tick the box to agree, so the college can keep your details to arrange your place.",
+            gettext(
+                "Tick the box to agree, so the college can keep your details to arrange your place."
+            ),
             "consent",
         )
     college = run.course.college
@@ -362,17 +365,17 @@ def enrol(
             if first is not None:
                 if first.run_id != locked.pk:
                     raise CollegeError(
-                        "This form was already used. Open the course page and start again."
+                        gettext("This form was already used. Open the course page and start again.")
                     )
                 return EnrolResult(first, new=False)
         if locked.cancelled:
             raise CollegeError(
-                "This course run has been cancelled, so it is not taking enrolments."
+                gettext("This course run has been cancelled, so it is not taking enrolments.")
             )
         if not by_staff and (
             not locked.enrolment_open or run.course.status != Course.Status.PUBLISHED
         ):
-            raise CollegeError("This course is not taking enrolments at the moment.")
+            raise CollegeError(gettext("This course is not taking enrolments at the moment."))
         learner = _find_or_add_learner(
             college, contact_key,
             {"name": name.strip(), "contact": contact.strip(), "group": group,
@@ -648,7 +651,11 @@ def send_due_feedback_invites(*, now=None, base_url: str = "") -> int:
 
 
 def record_learner_view(learner: Learner, *, actor, what: str = "record") -> None:
-    audit.record(actor, "learner.view", learner, site=learner.college.site, after={"what": what})
+    """Log that someone saw (``viewed.learner``) or exported (``exported.learner``) a record."""
+    audit.record_access(
+        actor, "learner", learner, site=learner.college.site,
+        exported=what.startswith("export"), details={"what": what},
+    )  # fmt: skip
 
 
 def send_data_link(college: College, *, contact: str, base_url: str = "") -> None:

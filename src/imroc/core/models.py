@@ -6,6 +6,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
+from django.utils import timezone
 
 
 class TimestampedModel(models.Model):
@@ -35,9 +38,19 @@ class VersionedModel(PublicModel):
 
 
 class AuditEvent(models.Model):
-    """One change to the data: who, when, what, before and after. Append-only."""
+    """One change to the data: who, when, what, before and after. Append-only and hash-chained.
 
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    Each site's events form one chain (events with no site form another): ``seq`` counts
+    1, 2, 3... in its chain, ``prev_hash`` is the previous event's ``hash``, and ``hash`` is
+    SHA-256 over the event's content and ``prev_hash`` (see ``imroc.core.audit.event_hash``).
+    ``imroc audit verify`` recomputes every chain, so an edited, deleted or reordered event is
+    found. Database triggers refuse UPDATE and DELETE (migration 0002); the one change allowed
+    is clearing ``actor`` when a user is removed, which the hash does not cover
+    (``actor_label`` keeps who it was). On SQLite, a later migration that rebuilds this table
+    drops the triggers: re-create them (``imroc.core.audit.append_only_sql``) in that migration.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -52,12 +65,56 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
+    # The hash chain: "" for events with no site, else the site's public id.
+    chain = models.CharField(max_length=36, blank=True, default="")
+    seq = models.PositiveBigIntegerField(default=0)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_one_event_per_seq")
+        ]
 
     def __str__(self) -> str:
         return (
             f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )
+
+
+class AuditChainHead(models.Model):
+    """The latest event of each audit chain. Appends lock this row, so a chain never forks;
+    verify also compares it with the last event, so a deleted tail is noticed."""
+
+    chain = models.CharField(max_length=36, unique=True, blank=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.chain or 'programme'} #{self.seq}"
+
+
+# --- Append-only guard: the switch a flush (wiping the whole database) uses ---------------------
+
+_AUDIT_UNLOCK = {"on": False}
+
+
+def audit_unlocked() -> bool:
+    return _AUDIT_UNLOCK["on"]
+
+
+def set_audit_unlocked(on: bool) -> None:
+    """Let the append-only triggers allow a full wipe (``imroc flush`` only)."""
+    _AUDIT_UNLOCK["on"] = bool(on)
+
+
+@receiver(connection_created)
+def _register_audit_guard(sender, connection, **kwargs):
+    # SQLite's delete trigger asks this function; a connection without it (the sqlite3 shell)
+    # gets "no such function", so its DELETE is refused too.
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "imroc_audit_unlocked", 0, lambda: 1 if audit_unlocked() else 0
         )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from imroc.core import audit
@@ -533,3 +534,290 @@ def unlink_cycle(measure: Measure, cycle: PdsaCycle, *, actor) -> None:
                 actor, "measure.unlink_cycle", measure, site=measure.site,
                 before={"cycle": str(cycle.public_id), "change_idea": cycle.change_idea},
             )  # fmt: skip
+
+
+# --- Bulk upsert: many measures, many periods, one transaction --------------------------------
+
+BULK_MAX_ERRORS = 1000  # row errors reported at most; the count of all of them is kept
+
+
+class BulkUpsertError(MeasureError):
+    """Some rows are wrong, so nothing was written.
+
+    ``errors`` is a list of ``{"row": n, "field": name or None, "message": text}``, at most
+    BULK_MAX_ERRORS of them, in row order; ``error_count`` counts them all. A row's number is
+    its own ``"row"`` value when the caller gave one (a CSV line number, say), else its
+    1-based position in ``rows``.
+    """
+
+    def __init__(self, errors: list[dict], error_count: int | None = None):
+        self.errors = errors
+        self.error_count = error_count if error_count is not None else len(errors)
+        n = self.error_count
+        super().__init__(
+            f"{n:,} row{'s have' if n != 1 else ' has'} problems. Nothing was saved.", None
+        )
+
+
+def upsert_data_points(
+    site: Site, rows, *, actor, source=DataPoint.Source.IMPORT, on_checked=None
+) -> dict:
+    """Create or correct many data points of one site's measures: all rows or none.
+
+    ``rows`` is an iterable of dicts with keys:
+
+    - ``measure``: a Measure of this site, or its ``public_id`` (UUID or string);
+    - ``period``: a ``date`` or text such as ``2021-03-01`` / ``2021-03`` (the measure's rules
+      apply: monthly on the 1st, weekly on the measure's week start, not in the future);
+    - ``value`` for numbers and counts, or ``numerator`` and ``denominator`` for shares and
+      rates (numbers or numeric text);
+    - optional ``note`` (up to 300 characters) and ``row`` (the number to use in errors).
+
+    Every row is checked before anything is written. If any row is wrong, BulkUpsertError is
+    raised with every row's problems (row number, field, message) and the database is
+    untouched. Otherwise all rows are written in one transaction: new periods are created,
+    changed periods are corrected keeping their old values as revisions (as ``record_point``
+    does), identical ones are left alone. One audit event, "measure.bulk_upsert", records the
+    counts. A measure of another site is reported as unknown, exactly like a made-up id.
+
+    ``on_checked(n)``, if given, is called once every row has passed its checks, just before
+    the write starts (the import command reports progress with it).
+
+    Returns ``{"rows", "created", "corrected", "unchanged", "measures"}`` counts.
+    """
+    checked = _check_bulk_rows(site, rows)
+    if on_checked is not None:
+        on_checked(len(checked))
+    try:
+        with transaction.atomic():
+            counts = _bulk_write(checked, user=_actor_user(actor), source=str(source))
+            counts = {"rows": len(checked), **counts, "measures": len({r[0] for r in checked})}
+            audit.record(
+                actor, "measure.bulk_upsert", None, site=site, object_type="measures.datapoint",
+                object_repr=f"{counts['rows']:,} data points",
+                after={**counts, "source": str(source)},
+            )  # fmt: skip
+    except IntegrityError:
+        # Another writer added some of the same periods, or removed a measure, meanwhile.
+        raise MeasureError(
+            "Someone else changed some of these measures' data at the same moment. "
+            "Nothing was saved: try again."
+        ) from None
+    if len(checked) >= BULK_CHECKPOINT_ROWS:
+        checkpoint_wal()
+    return counts
+
+
+BULK_CHECKPOINT_ROWS = 10_000  # after an upsert this big, fold SQLite's write-ahead log back
+
+
+def _bulk_measures(site: Site, refs: set) -> dict:
+    """This site's measures by public id (as text) and by object identity of given instances."""
+    ids = []
+    for ref in refs:
+        try:
+            ids.append(uuid.UUID(str(ref)))
+        except ValueError:
+            continue
+    found = {}
+    for start in range(0, len(ids), 500):
+        for m in site.measures.filter(public_id__in=ids[start : start + 500]):
+            found[str(m.public_id)] = m
+    return found
+
+
+def _check_bulk_rows(site: Site, rows) -> list[tuple]:
+    """Checked rows as (measure_id, period, value, numerator, denominator, note), or raise."""
+    rows = list(rows)
+    refs = {
+        str(r.get("measure")).strip()
+        for r in rows
+        if isinstance(r, dict) and r.get("measure") is not None
+        and not isinstance(r.get("measure"), Measure)
+    }  # fmt: skip
+    by_id = _bulk_measures(site, refs)
+    periods: dict[tuple, object] = {}  # (frequency, week start, text) -> date or BadValue
+    seen: dict[tuple, object] = {}
+    checked, errors = [], []
+    error_count = 0
+
+    def fail(number, field, message):
+        nonlocal error_count
+        error_count += 1
+        if len(errors) < BULK_MAX_ERRORS:
+            errors.append({"row": number, "field": field, "message": message})
+
+    for position, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            fail(position, None, "Each row must be a set of named values.")
+            continue
+        number = row.get("row", position)
+        ref = row.get("measure")
+        if isinstance(ref, Measure):
+            measure = ref if ref.site_id == site.pk else None
+        elif ref is None or not str(ref).strip():
+            fail(number, "measure", "Say which measure this row is for.")
+            continue
+        else:
+            measure = by_id.get(str(ref).strip())
+        if measure is None:
+            fail(number, "measure", f"There is no measure “{str(ref)[:40]}” at this site.")
+            continue
+        raw = row.get("period")
+        if isinstance(raw, dt.datetime):
+            raw = raw.date()
+        text = raw.isoformat() if isinstance(raw, dt.date) else str(raw or "").strip()
+        key = (measure.frequency, measure.week_starts_on, text)
+        period = periods.get(key)
+        if period is None:
+            try:
+                period = parsing.parse_period(text, measure)
+            except parsing.BadValue as error:
+                period = error
+            periods[key] = period
+        problems = []
+        if isinstance(period, parsing.BadValue):
+            problems.append(("period", str(period)))
+        try:
+            value, num, den = parsing.check_values(
+                measure, row.get("value"), row.get("numerator"), row.get("denominator")
+            )
+        except parsing.BadValue as error:
+            problems.append((error.field, str(error)))
+        note = row.get("note") or ""
+        if not isinstance(note, str):
+            problems.append(("note", "The note must be text."))
+        elif len(note) > 300:
+            problems.append(("note", "The note is longer than 300 characters. Shorten it."))
+        if not problems:
+            first = seen.setdefault((measure.pk, period), number)
+            if first != number:
+                problems.append(
+                    ("period", f"{period:%Y-%m-%d} for this measure is also on row {first}. "
+                     "Give each period once.")
+                )  # fmt: skip
+        if problems:
+            for field, message in problems:
+                fail(number, field, message)
+            continue
+        checked.append((measure.pk, period, value, num, den, note.strip()))
+    if error_count:
+        raise BulkUpsertError(errors, error_count)
+    return checked
+
+
+def _bulk_write(checked: list[tuple], *, user, source: str) -> dict:
+    """Write checked rows inside the caller's transaction: insert new, correct changed."""
+    user_id = user.pk if user is not None else None
+    measure_ids = sorted({r[0] for r in checked})
+    existing: dict[tuple, tuple] = {}
+    for start in range(0, len(measure_ids), 500):
+        # Read without locks: only the points that change are locked, below, as their old
+        # values are copied into revisions. (SQLite's IMMEDIATE transaction already excludes
+        # other writers.)
+        found = DataPoint.objects.filter(measure_id__in=measure_ids[start : start + 500])
+        found = found.values_list("measure_id", "period", "id", "value", "numerator", "denominator")
+        for mid, period, pk, value, num, den in found.iterator(chunk_size=5000):
+            existing[(mid, period)] = (pk, value, num, den)
+    new, changed = [], []
+    for mid, period, value, num, den, note in checked:
+        old = existing.get((mid, period))
+        if old is None:
+            new.append((mid, period, value, num, den, note))
+        elif (old[1], old[2], old[3]) != (value, num, den):
+            changed.append((old[0], value, num, den, note))
+    now = timezone.now()
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    points = DataPoint._meta.db_table
+    revisions = DataPointRevision._meta.db_table
+    qn = ops.quote_name
+    with connection.cursor() as cursor:
+        if new:
+            columns = (
+                "created_at", "updated_at", "measure_id", "period", "value", "numerator",
+                "denominator", "note", "revision", "source", "entered_by_id",
+            )  # fmt: skip
+            values = (
+                (stamp, stamp, mid, ops.adapt_datefield_value(period), value, num, den, note, 1,
+                 source, user_id)
+                for mid, period, value, num, den, note in new
+            )  # fmt: skip
+            _bulk_insert(cursor, points, columns, values)
+        if changed:
+            scratch = f"imroc_bulk_{secrets.token_hex(6)}"
+            names = {"points": qn(points), "revisions": qn(revisions), "scratch": scratch}
+            # PostgreSQL: lock the changing points and read their latest committed values, so
+            # a correction saved meanwhile by someone else is kept as a revision, not lost.
+            names["lock"] = " FOR UPDATE OF p" if connection.vendor == "postgresql" else ""
+            cursor.execute(
+                _sql(
+                    "CREATE TEMPORARY TABLE {scratch} (id bigint PRIMARY KEY, "
+                    "value double precision, numerator double precision, "
+                    "denominator double precision, note varchar(300))",
+                    names,
+                )
+            )
+            _bulk_insert(
+                cursor, scratch, ("id", "value", "numerator", "denominator", "note"), changed
+            )
+            # The old values become a revision, as _write_points does, then the point changes.
+            cursor.execute(
+                _sql(
+                    "INSERT INTO {revisions} (created_at, updated_at, point_id, revision, value, "
+                    "numerator, denominator, note, source, entered_by_id, replaced_by_id) "
+                    "SELECT %s, %s, p.id, p.revision, p.value, p.numerator, p.denominator, "
+                    "p.note, p.source, p.entered_by_id, %s "
+                    "FROM {points} p JOIN {scratch} c ON c.id = p.id{lock}",
+                    names,
+                ),
+                [stamp, stamp, user_id],
+            )
+            cursor.execute(
+                _sql(
+                    "UPDATE {points} SET value = c.value, numerator = c.numerator, "
+                    "denominator = c.denominator, note = c.note, revision = revision + 1, "
+                    "source = %s, entered_by_id = %s, updated_at = %s FROM {scratch} c "
+                    "WHERE c.id = {points}.id",
+                    names,
+                ),
+                [source, user_id, stamp],
+            )
+            cursor.execute(_sql("DROP TABLE {scratch}", names))
+    return {
+        "created": len(new),
+        "corrected": len(changed),
+        "unchanged": len(checked) - len(new) - len(changed),
+    }
+
+
+def _bulk_insert(cursor, table: str, columns, rows) -> None:
+    """Insert many rows fast: COPY on PostgreSQL, a prepared executemany on SQLite."""
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    table = connection.ops.quote_name(table)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    sql = _sql("INSERT INTO {table} ({names}) VALUES ({marks})", locals())
+    cursor.executemany(sql, rows)
+
+
+def _sql(template: str, names: dict) -> str:
+    """SQL with table and column names filled in. Only our own identifiers, never input."""
+    for key, name in names.items():
+        if isinstance(name, str):
+            template = template.replace("{" + key + "}", name)
+    return template
+
+
+def checkpoint_wal() -> None:
+    """After a big write, fold SQLite's write-ahead log into the database file and truncate it.
+
+    Outside a transaction only (SQLite cannot checkpoint inside one); elsewhere it does nothing.
+    """
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

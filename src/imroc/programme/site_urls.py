@@ -3,6 +3,7 @@
 from django.urls import path
 
 from imroc.programme import views
+from imroc.programme.views import history
 
 app_name = "sites"
 
@@ -17,6 +18,12 @@ urlpatterns = [
         "<slug:site>/learning-sets/<uuid:learning_set>/",
         views.site_learning_set,
         name="learning_set",
+    ),
+    path("<slug:site>/history/", history.site_history, name="history"),
+    path(
+        "<slug:site>/history/<str:object_type>/<str:object_id>/",
+        history.object_history,
+        name="object_history",
     ),
     path("<slug:site>/library/", views.site_library, name="library"),
     path("<slug:site>/library/new/", views.site_library_new, name="library_new"),
