@@ -1,14 +1,30 @@
 from __future__ import annotations
 
+import time
+
+import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
 
-from imroc.accounts import services
-from imroc.accounts.forms import SetPasswordForm, SignInForm
+from imroc.accounts import reauth, services, twofactor
+from imroc.accounts.forms import (
+    CodeForm,
+    ConfirmPasswordForm,
+    PasswordResetForm,
+    ResetPasswordForm,
+    SetPasswordForm,
+    SignInForm,
+)
+from imroc.accounts.models import BackupCodeDevice
 
 
 class SignInView(auth_views.LoginView):
@@ -45,3 +61,237 @@ def accept_invitation(request, token):
             messages.success(request, "Your password is set. Welcome to imroc.")
             return redirect("home")
     return render(request, "accounts/invitation.html", {"form": form, "invited": invitation.user})
+
+
+def _signed_in(view):
+    """For the account's own pages: any signed-in person (the access walk's marker)."""
+    wrapped = login_required(view)
+    wrapped.imroc_access = ("signed_in", None)
+    return wrapped
+
+
+def _next(request, default="/"):
+    return reauth.safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
+
+
+# --- Re-authentication -----------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password", "code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_identity(request):
+    """Type your password again (and a code) before a sensitive action."""
+    user = request.user
+    ask_code = twofactor.has_authenticator(user)
+    form = ConfirmPasswordForm(
+        request.POST if request.method == "POST" else None, user=user, ask_code=ask_code
+    )
+    if request.method == "POST" and form.is_valid():
+        if ask_code:
+            device = django_otp.match_token(user, form.cleaned_data["code"].replace(" ", ""))
+            if device is None:
+                form.add_error("code", _wrong_code(user))
+            else:
+                _code_used(request, device)
+        if form.is_valid():
+            reauth.stamp_reauth(request.session)
+            return redirect(_next(request))
+    return render(request, "accounts/reauth.html", {"form": form, "next": _next(request, "")})
+
+
+# --- Two-factor authentication ---------------------------------------------------------------
+
+WRONG_CODE = (
+    "That code is not right. Check the code your app shows now and type it again. "
+    "Codes change every 30 seconds."
+)
+
+
+THROTTLED = (
+    "You have typed too many wrong codes in a row. Wait a minute, then type the code "
+    "your app shows at that time."
+)
+
+
+def _wrong_code(user) -> str:
+    """The message for a refused code: wrong, or refused because of too many wrong ones."""
+    for device in django_otp.devices_for_user(user, confirmed=None):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            return THROTTLED
+    return WRONG_CODE
+
+
+def _code_used(request, device):
+    if isinstance(device, BackupCodeDevice):
+        services.record_backup_code_used(request.user)
+        left = device.codes.count()
+        messages.warning(
+            request,
+            f"You used a backup code. You have {left} left. "
+            "Make new ones from your account page if you are running low.",
+        )
+
+
+def _verified(request, device=None):
+    request.session[reauth.VERIFIED] = True
+    reauth.stamp_reauth(request.session)
+    if device is not None:
+        django_otp.login(request, device)
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Set up an authenticator app: scan the QR code (or type the secret), then enter a code."""
+    user = request.user
+    has_device = twofactor.has_authenticator(user)
+    if has_device and request.session.get(reauth.VERIFIED) is not True:
+        return redirect(f"{reverse_lazy('accounts:two_factor_verify')}?{request.GET.urlencode()}")
+    if has_device and not reauth.authenticated_recently(request):
+        return redirect(reauth.reauth_url(request.get_full_path()))
+    device = twofactor.pending_device(user)
+    if device is None or (request.method == "GET" and request.GET.get("restart")):
+        device = services.start_authenticator_setup(user)
+    form = CodeForm(request.POST if request.method == "POST" else None, backup=False)
+    if request.method == "POST" and form.is_valid():
+        codes = services.confirm_authenticator(device, form.cleaned_data["code"])
+        if codes is None:
+            allowed, _ = device.verify_is_allowed()
+            form.add_error("code", WRONG_CODE if allowed else THROTTLED)
+        else:
+            _verified(request, device)
+            return render(
+                request,
+                "accounts/backup_codes.html",
+                {"codes": codes, "next": _next(request, ""), "first_time": True},
+            )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": twofactor.qr_svg(device),
+            "secret": twofactor.secret_text(device),
+            "required": twofactor.required_for(user),
+            "replacing": has_device,
+            "next": _next(request, ""),
+        },
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """After the password: enter the code from the authenticator app, or a backup code."""
+    user = request.user
+    if not twofactor.has_authenticator(user):
+        return redirect(f"{reverse_lazy('accounts:two_factor_setup')}?{request.GET.urlencode()}")
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = django_otp.match_token(user, form.cleaned_data["code"].replace(" ", ""))
+        if device is None:
+            form.add_error("code", _wrong_code(user))
+        else:
+            _verified(request, device)
+            _code_used(request, device)
+            return redirect(_next(request))
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request, "")}
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def security(request):
+    """The person's own account page: two-factor authentication and backup codes."""
+    user = request.user
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "has_authenticator": twofactor.has_authenticator(user),
+            "required": twofactor.required_for(user),
+            "codes_left": twofactor.backup_codes_left(user),
+        },
+    )
+
+
+@never_cache
+@require_POST
+@reauth.requires_recent_auth()
+def new_backup_codes(request):
+    user = request.user
+    if not twofactor.has_authenticator(user):
+        return redirect("accounts:security")
+    codes = services.new_backup_codes(user, actor=user)
+    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": ""})
+
+
+@require_POST
+@reauth.requires_recent_auth()
+def turn_off_two_factor(request):
+    user = request.user
+    if twofactor.required_for(user):
+        messages.error(
+            request,
+            "Your role needs two-factor authentication, so you cannot turn it off. "
+            "To move to a new phone, set up the authenticator again.",
+        )
+        return redirect("accounts:security")
+    services.turn_off_two_factor(user, actor=user)
+    messages.success(request, "Two-factor authentication is off for your account.")
+    return redirect("accounts:security")
+
+
+confirm_identity = _signed_in(confirm_identity)
+two_factor_setup = _signed_in(two_factor_setup)
+two_factor_verify = _signed_in(two_factor_verify)
+security = _signed_in(security)
+new_backup_codes = _signed_in(new_backup_codes)
+turn_off_two_factor = _signed_in(turn_off_two_factor)
+
+
+# --- Password reset: the same answer whether or not the account exists ---------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link.
+
+    The page and its timing are the same whether or not an account uses the address: the
+    response is padded to ``IMROC_PASSWORD_RESET_SECONDS`` so that sending an email (for a
+    real account) takes no longer, as seen from outside, than sending none.
+    """
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        started = time.monotonic()
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:
+            floor = getattr(settings, "IMROC_PASSWORD_RESET_SECONDS", 1.0)
+            remaining = floor - (time.monotonic() - started)
+            if remaining > 0:
+                time.sleep(remaining)
+        return response
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = ResetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

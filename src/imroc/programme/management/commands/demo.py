@@ -47,3 +47,13 @@ class Command(BaseCommand):
         width = max(len(u.username) for u in demo.DEMO_USERS)
         for user in demo.DEMO_USERS:
             self.stdout.write(f"  {user.username.ljust(width)}  {user.what}")
+        if getattr(settings, "IMROC_REQUIRE_2FA", True):
+            self.stdout.write(
+                "Two-factor authentication is required (IMROC_REQUIRE_2FA is on): "
+                "programme-admin and the site leads set up an authenticator app at first sign-in."
+            )
+        else:
+            self.stdout.write(
+                "Two-factor authentication is not required in this demo (DEBUG is on and "
+                "IMROC_REQUIRE_2FA is not set); anyone can turn it on from their account page."
+            )
