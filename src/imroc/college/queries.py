@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import (
     Avg,
     Count,
-    F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -23,6 +23,7 @@ from imroc.college.models import (
     FEEDBACK_QUESTIONS,
     Attendance,
     College,
+    CoProduction,
     Course,
     CourseRun,
     Enrolment,
@@ -400,17 +401,16 @@ def _avg(qs: QuerySet, key: str, field: str):
 
 
 def college_figures(site: Site) -> College | None:
-    """The site's college with its headline counts, in one query whatever the data."""
+    """The site's college with its headline counts, in three queries whatever the data.
+
+    Runs and feedback are counted in scalar subqueries of the college row; enrolments (by
+    status, and learners by group) and attendance (by status) in one pass over each table,
+    with conditional counts, rather than one subquery per figure: at national scale every such
+    subquery walked the college's thousands of enrolments again.
+    """
     runs = CourseRun.objects.filter(cancelled=False)
-    enrolments = Enrolment.objects.all()
-    attendance = Attendance.objects.all()
     feedback = FeedbackResponse.objects.all()
-    rc, ec, ac, fc = (
-        "course__college",
-        "run__course__college",
-        "enrolment__run__course__college",
-        "run__course__college",
-    )
+    rc, fc = "course__college", "run__course__college"
     annotations = {
         "runs_total": _count(runs, rc),
         "runs_co_delivered": _count(
@@ -419,63 +419,71 @@ def college_figures(site: Site) -> College | None:
         "runs_without_peer": _count(runs.filter(peer_trainer__isnull=True), rc),
         "feedback_n": _count(feedback, fc),
     }
-    for status in Enrolment.Status.values:
-        annotations[f"enrol_{status}"] = _count(enrolments.filter(status=status), ec)
-    for group in [*Learner.Group.values, ""]:
-        annotations[f"learners_{group or 'unknown'}"] = _count(
-            enrolments.filter(LIVE, group=group), ec, "learner", distinct=True
-        )
-    for status in Attendance.Status.values:
-        annotations[f"attendance_{status}"] = _count(attendance.filter(status=status), ac)
     for item in FEEDBACK_ITEMS:
         annotations[f"feedback_{item}"] = _avg(feedback, fc, item)
-    return College.objects.filter(site=site).annotate(**annotations).first()
+    college = College.objects.filter(site=site).annotate(**annotations).first()
+    if college is None:
+        return None
+    counts = {f"enrol_{s}": Count("id", filter=Q(status=s)) for s in Enrolment.Status.values}
+    for group in [*Learner.Group.values, ""]:
+        counts[f"learners_{group or 'unknown'}"] = Count(
+            "learner", distinct=True, filter=LIVE & Q(group=group)
+        )
+    figures = Enrolment.objects.filter(run__course__college=college).aggregate(**counts)
+    figures |= Attendance.objects.filter(enrolment__run__course__college=college).aggregate(
+        # Counting the status column (never null) lets the (enrolment, status) index answer.
+        **{f"attendance_{s}": Count("status", filter=Q(status=s)) for s in Attendance.Status.values}
+    )
+    for name, value in figures.items():
+        setattr(college, name, value or 0)
+    return college
 
 
 def completion_counts(college: College, now=None) -> tuple[int, int]:
-    """(completed, finished): places on runs whose sessions are all over, and how many completed."""
+    """(completed, finished): places on runs whose sessions are all over, and how many completed.
+
+    Two queries whatever the data: the college's runs with their last session and sessions
+    held, then the places on the finished runs with the sessions each learner came to.
+    """
     now = now or timezone.now()
-    sessions = Session.objects.filter(run=OuterRef("run")).order_by()
-    finished = (
-        Enrolment.objects.filter(
-            run__course__college=college,
-            run__cancelled=False,
-            status=Enrolment.Status.ENROLLED,
+    runs = {
+        pk: (rule, value, held)
+        for pk, rule, value, held, last_end in CourseRun.objects.filter(
+            course__college=college, cancelled=False
         )
+        .order_by()
+        .values("pk", "course__completion_rule", "course__completion_value")
         .annotate(
-            last_end=Subquery(sessions.order_by("-ends_at").values("ends_at")[:1]),
-            held=Coalesce(
-                Subquery(
-                    sessions.filter(cancelled=False)
-                    .values("run")
-                    .annotate(n=Count("id"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
-            came=Coalesce(
-                Subquery(
-                    Attendance.objects.filter(
-                        enrolment=OuterRef("pk"), status=Attendance.Status.ATTENDED
-                    )
-                    .order_by()
-                    .values("enrolment")
-                    .annotate(n=Count("id"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
+            last_end=Max("sessions__ends_at"),
+            held=Count("sessions", filter=Q(sessions__cancelled=False)),
         )
-        .filter(last_end__lt=now)
-        .annotate(came_x100=F("came") * 100, needed=F("run__course__completion_value") * F("held"))
+        .values_list(
+            "pk", "course__completion_rule", "course__completion_value", "held", "last_end"
+        )
+        if last_end is not None and last_end < now
+    }
+    if not runs:
+        return 0, 0
+    places = (
+        Enrolment.objects.filter(run_id__in=list(runs), status=Enrolment.Status.ENROLLED)
+        .order_by()
+        .values("pk", "run_id")
+        .annotate(
+            came=Count(
+                "attendance__status", filter=Q(attendance__status=Attendance.Status.ATTENDED)
+            )
+        )
+        .values_list("run_id", "came")
     )
-    done = Q(run__course__completion_rule=Course.Completion.SESSIONS, came__gte=F("run__course__completion_value")) | Q(
-        run__course__completion_rule=Course.Completion.PERCENT, held__gt=0, came_x100__gte=F("needed")
-    )  # fmt: skip
-    totals = finished.aggregate(total=Count("id"), done=Count("id", filter=done))
-    return totals["done"] or 0, totals["total"] or 0
+    done = total = 0
+    for run_id, came in places:
+        rule, value, held = runs[run_id]
+        total += 1
+        if rule == Course.Completion.SESSIONS:
+            done += came >= value
+        else:
+            done += held > 0 and came * 100 >= value * held
+    return done, total
 
 
 def sessions_due_reminders(start, end) -> QuerySet[Session]:
@@ -501,3 +509,14 @@ def runs_needing_feedback_invites(now) -> QuerySet[CourseRun]:
 
 def stale_learners(before) -> QuerySet[Learner]:
     return Learner.objects.filter(erased_at__isnull=True, last_active_at__lt=before)
+
+
+def coproduction_group_counts(site: Site) -> dict[tuple[str, str], int]:
+    """(stage, stakeholder group) -> how many of the site's courses it co-produced: one query."""
+    rows = (
+        CoProduction.objects.filter(course__college__site=site)
+        .order_by()
+        .values_list("stage", "group")
+        .annotate(n=Count("course", distinct=True))
+    )
+    return {(stage, group): n for stage, group, n in rows}

@@ -88,3 +88,16 @@ def site_people_users(site: Site):
 def site_partner_users(site: Site):
     ids = site.memberships.filter(role=SiteRole.PARTNER).values("user_id")
     return get_user_model().objects.filter(pk__in=ids).order_by("display_name", "username")
+
+
+def cycles_decided_between(site: Site, start: dt.date, end: dt.date) -> QuerySet[PdsaCycle]:
+    """PDSA cycles with a decision dated in a period (the end date when none was recorded)."""
+    dated = Q(decided_on__range=(start, end))
+    undated = Q(decided_on__isnull=True, ends_on__range=(start, end))
+    return (
+        PdsaCycle.objects.filter(goal__site=site)
+        .exclude(decision="")
+        .filter(dated | undated)
+        .select_related("goal", "goal__challenge")
+        .order_by("decided_on", "ends_on", "id")
+    )

@@ -1,5 +1,12 @@
-"""Routes: filled in by the work on issues 10 and 11."""
+"""The programme's network report: /programme/reports/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from imroc.reports import views
+
+app_name = "programme_reports"
+
+urlpatterns = [
+    path("network.html", views.network_html, name="network"),
+    path("network.pdf", views.network_pdf, name="network_pdf"),
+]

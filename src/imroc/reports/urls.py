@@ -1,5 +1,13 @@
-"""Routes: filled in by the work on issues 10 and 11."""
+"""Board reports of one site: /sites/<site>/reports/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from imroc.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("<slug:site>/reports/", views.index, name="index"),
+    path("<slug:site>/reports/board.html", views.board_html, name="board"),
+    path("<slug:site>/reports/board.pdf", views.board_pdf, name="board_pdf"),
+]

@@ -1,0 +1,261 @@
+"""The board report: one site's recovery work over a chosen period, read from every app.
+
+Each section reuses the owning app's queries, presenters and dashboard-panel figures, so the
+report always agrees with the pages. Everything is read in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from imroc.assessment import queries as assessment_queries
+from imroc.assessment.models import LIVED_EXPERIENCE_GROUPS, AssessmentRound
+from imroc.college import panels as college_panels
+from imroc.college import queries as college_queries
+from imroc.college.models import CoProduction
+from imroc.framework import queries as framework_queries
+from imroc.improvement import panels as improvement_panels
+from imroc.improvement import queries as improvement_queries
+from imroc.improvement.models import Goal, PdsaCycle
+from imroc.improvement.panels import StageRow
+from imroc.measures import presenters as measure_presenters
+from imroc.programme.models import StakeholderGroup
+from imroc.reports.summary import Facts, summary_sentences
+from imroc.workforce import panels as workforce_panels
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def last_twelve_months(cls, today: dt.date | None = None) -> Period:
+        today = today or timezone.localdate()
+        try:
+            year_ago = today.replace(year=today.year - 1)
+        except ValueError:  # 29 February
+            year_ago = today.replace(year=today.year - 1, day=28)
+        return cls(year_ago + dt.timedelta(days=1), today)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.day} {self.start:%B %Y} to {self.end.day} {self.end:%B %Y}"
+
+    def query(self) -> str:
+        return f"from={self.start.isoformat()}&to={self.end.isoformat()}"
+
+    def __contains__(self, day) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+@dataclass
+class ChartSection:
+    """One measure's SPC chart, with the data table of the points inside the period."""
+
+    view: object  # imroc.measures.presenters.ChartView
+    row: object  # the measure's BoardRow
+    table: list
+
+
+@dataclass
+class BoardReport:
+    site: object
+    period: Period
+    generated_at: dt.datetime
+    framework: object
+    stage_rows: list[StageRow]
+    baseline: AssessmentRound | None
+    latest: AssessmentRound | None
+    rounds_in_period: list[AssessmentRound]
+    goals: list[Goal]
+    goal_status: list[tuple[str, int]]
+    overdue_goals: list[Goal]
+    cycles: list[PdsaCycle]
+    decisions: list[tuple[str, int]]
+    adopted: list[PdsaCycle]
+    measure_rows: list
+    charts: list[ChartSection]
+    coproduction: dict
+    group_rows: list[dict]  # per stakeholder group: ratings given, courses co-produced
+    college: dict
+    workforce: dict
+    summary: list[str] = field(default_factory=list)
+
+    @property
+    def improvement_count(self) -> int:
+        return sum(1 for r in self.measure_rows if r.variation.startswith("improvement"))
+
+    @property
+    def concern_count(self) -> int:
+        return sum(1 for r in self.measure_rows if r.variation.startswith("concern"))
+
+
+DECISION_WORDS = {
+    PdsaCycle.Decision.ADOPT: "adopted",
+    PdsaCycle.Decision.ADAPT: "adapted",
+    PdsaCycle.Decision.ABANDON: "abandoned",
+}
+VARIATION_WORDS = {
+    "common_cause": "No significant change",
+    "improvement_high": "Improving (higher)",
+    "improvement_low": "Improving (lower)",
+    "concern_high": "Concern (higher)",
+    "concern_low": "Concern (lower)",
+    "neutral_high": "Change (higher)",
+    "neutral_low": "Change (lower)",
+}
+ASSURANCE_WORDS = {
+    "pass": "Will meet the target",
+    "fail": "Will miss the target",
+    "inconsistent": "Will sometimes meet the target",
+}
+
+
+def variation_words(code: str) -> str:
+    return VARIATION_WORDS.get(code, "Not assessed")
+
+
+def assurance_words(code: str) -> str:
+    return ASSURANCE_WORDS.get(code, "Not assessed")
+
+
+def _stage_rows(site, period: Period, goals: list[Goal]):
+    """Baseline (the first closed round), latest (the last closed by the period's end), target."""
+    framework = framework_queries.current_version(site.programme.framework_key)
+    challenges = list(framework_queries.challenges(framework)) if framework else []
+    rounds = assessment_queries.rounds_in_order(site)
+    closed = [
+        r for r in rounds if r.status == AssessmentRound.Status.CLOSED and r.held_on <= period.end
+    ]
+    levels = assessment_queries.consensus_by_round(site)
+    baseline = closed[0] if closed else None
+    latest = closed[-1] if closed else None
+    targets: dict[str, int] = {}
+    for goal in goals:
+        if goal.is_open and goal.target_level is not None:
+            slug = goal.challenge.slug
+            targets[slug] = max(targets.get(slug, 0), goal.target_level)
+    priorities = {p.challenge.slug for p in improvement_queries.active_priorities(site)}
+    rows = [
+        StageRow(
+            challenge=c,
+            baseline=levels.get(baseline.pk, {}).get(c.slug) if baseline else None,
+            latest=levels.get(latest.pk, {}).get(c.slug) if latest else None,
+            target=targets.get(c.slug),
+            priority=c.slug in priorities,
+        )
+        for c in challenges
+    ]
+    in_period = [r for r in rounds if r.held_on in period]
+    return framework, rows, baseline, latest, in_period
+
+
+def _charts(rows, period: Period) -> list[ChartSection]:
+    """An SPC chart for every measure with data; the table beside it holds the period's points."""
+    with_data = [r for r in rows if r.points]
+    views = measure_presenters.chart_views([r.measure for r in with_data], prefix="board-chart")
+    return [
+        ChartSection(view=v, row=r, table=[t for t in v.table if not t.gap and t.period in period])
+        for r, v in zip(with_data, views, strict=True)
+    ]
+
+
+def build_board(site, period: Period, request=None) -> BoardReport:
+    """Everything the board report shows, for one site and period."""
+    goals = list(improvement_queries.site_goals(site))
+    framework, stage_rows, baseline, latest, in_period = _stage_rows(site, period, goals)
+
+    status_counts = Counter(g.status for g in goals)
+    today = timezone.localdate()
+    overdue = [g for g in goals if g.is_open and g.next_review_on and g.next_review_on < today]
+
+    cycles = list(improvement_queries.cycles_decided_between(site, period.start, period.end))
+    decision_counts = Counter(c.decision for c in cycles)
+
+    measure_rows = measure_presenters.board_rows(site)
+    charts = _charts(measure_rows, period)
+
+    # Co-production: the improvement panel's figures, plus who rated and who co-produced courses.
+    coproduction = improvement_panels.site_dashboard(request, site)
+    group_counts = assessment_queries.rating_group_counts(site)
+    course_counts = college_queries.coproduction_group_counts(site)
+    group_rows = [
+        {
+            "group": g.value,
+            "label": g.label,
+            "ratings": group_counts.get(g.value, 0),
+            "designed": course_counts.get((CoProduction.Stage.DESIGN, g.value), 0),
+            "reviewed": course_counts.get((CoProduction.Stage.REVIEW, g.value), 0),
+        }
+        for g in StakeholderGroup
+    ]
+
+    college = college_panels.figures(site)
+    workforce = workforce_panels.site_dashboard(request, site)
+
+    report = BoardReport(
+        site=site,
+        period=period,
+        generated_at=timezone.now(),
+        framework=framework,
+        stage_rows=stage_rows,
+        baseline=baseline,
+        latest=latest,
+        rounds_in_period=in_period,
+        goals=goals,
+        goal_status=[(label, status_counts.get(value, 0)) for value, label in Goal.Status.choices],
+        overdue_goals=overdue,
+        cycles=cycles,
+        decisions=[
+            (DECISION_WORDS[value], decision_counts.get(value, 0)) for value in DECISION_WORDS
+        ],
+        adopted=[c for c in cycles if c.decision == PdsaCycle.Decision.ADOPT],
+        measure_rows=measure_rows,
+        charts=charts,
+        coproduction=coproduction,
+        group_rows=group_rows,
+        college=college,
+        workforce=workforce,
+    )
+    report.summary = summary_sentences(facts_of(report))
+    return report
+
+
+def facts_of(report: BoardReport) -> Facts:
+    """The few numbers the plain-English summary is written from."""
+    rows = [r for r in report.stage_rows if r.change is not None]
+    lived = sum(r["ratings"] for r in report.group_rows if r["group"] in LIVED_EXPERIENCE_GROUPS)
+    college = report.college if report.college.get("college") else None
+    return Facts(
+        site=report.site.name,
+        baseline_on=report.baseline.held_on if report.baseline else None,
+        latest_on=report.latest.held_on if report.latest else None,
+        challenges=len(report.stage_rows),
+        stages_up=sum(1 for r in rows if r.change > 0),
+        stages_down=sum(1 for r in rows if r.change < 0),
+        stages_compared=len(rows),
+        rounds_in_period=len(report.rounds_in_period),
+        goals_open=sum(1 for g in report.goals if g.is_open),
+        goals_achieved=sum(1 for g in report.goals if g.status == Goal.Status.ACHIEVED),
+        goals_overdue=len(report.overdue_goals),
+        cycles_completed=len(report.cycles),
+        cycles_adopted=sum(1 for c in report.cycles if c.decision == PdsaCycle.Decision.ADOPT),
+        cycles_adapted=sum(1 for c in report.cycles if c.decision == PdsaCycle.Decision.ADAPT),
+        cycles_abandoned=sum(1 for c in report.cycles if c.decision == PdsaCycle.Decision.ABANDON),
+        measures=len(report.measure_rows),
+        measures_improving=report.improvement_count,
+        measures_concern=report.concern_count,
+        ratings=sum(r["ratings"] for r in report.group_rows),
+        lived_ratings=lived,
+        co_lead_share=report.coproduction.get("co_lead_share"),
+        college_runs=college["runs_total"] if college else None,
+        college_co_delivered_share=college["co_delivered_share"] if college else None,
+        peer_workers=report.workforce.get("employed") or 0,
+        training_coverage=report.workforce.get("coverage"),
+        training_target=report.workforce.get("target"),
+    )
