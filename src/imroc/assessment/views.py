@@ -21,6 +21,8 @@ from imroc.assessment.forms import (
     TeamReviewForm,
 )
 from imroc.assessment.presenters import present_round
+from imroc.assessment.tables import ratings_table, rounds_table
+from imroc.core import tables
 from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.programme import queries as programme_queries
@@ -43,6 +45,8 @@ def _round_url(assessment_round):
 
 @site_view()
 def round_list(request):
+    if tables.wants_export(request):
+        return tables.export(request, rounds_table(request.site, queries.site_rounds(request.site)))
     return render(
         request,
         "assessment/round_list.html",
@@ -80,6 +84,11 @@ def round_start(request):
 def round_detail(request, round):
     site = request.site
     assessment_round = _round_or_404(site, round)
+    if tables.wants_export(request):
+        return tables.export(request, ratings_table(
+            assessment_round, queries.round_ratings(assessment_round),
+            queries.round_consensus(assessment_round),
+        ))  # fmt: skip
     challenges = list(framework_queries.challenges(assessment_round.framework_version))
     presenter = present_round(
         assessment_round,

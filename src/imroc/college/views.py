@@ -14,7 +14,8 @@ from imroc.college import fidelity, forms, presenters, queries, services
 from imroc.college.access import can_take_register, college_or_404, require_register
 from imroc.college.models import Course, Trainer
 from imroc.college.panels import figures
-from imroc.core import suppression
+from imroc.college.tables import courses_table, enrolments_table, learners_table, trainers_table
+from imroc.core import suppression, tables
 from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries as improvement_queries
@@ -75,6 +76,8 @@ def _can_see_contacts(request) -> bool:
 def home(request):
     college = queries.site_college(request.site)
     context = {"site": request.site, "college": college, "can_manage": request.site_access >= SiteAccess.MANAGE}  # fmt: skip
+    if college is not None and tables.wants_export(request):
+        return tables.export(request, courses_table(college, list(queries.courses(college))))
     if college is not None:
         context |= {
             "panel": figures(request.site),
@@ -122,6 +125,8 @@ def college_settings(request):
 @site_view()
 def trainers(request):
     college = college_or_404(request)
+    if tables.wants_export(request):
+        return tables.export(request, trainers_table(college, list(queries.trainers(college))))
     return render(request, "college/trainers.html", {
         "site": request.site, "college": college, "trainers": list(queries.trainers(college)),
         "can_edit": request.site_access >= SiteAccess.EDIT,
@@ -319,6 +324,8 @@ def run_detail(request, run):
     college = college_or_404(request)
     run = _run_or_404(college, run)
     enrolments = queries.run_enrolments(run)
+    if tables.wants_export(request):
+        return tables.export(request, enrolments_table(run, enrolments, contacts=_can_see_contacts(request)))  # fmt: skip
     return render(request, "college/run.html", {
         "site": request.site, "college": college, "run": run, "sessions": queries.run_sessions(run),
         "enrolments": enrolments, "warnings": services.trainer_pair_warnings(run),
@@ -454,6 +461,8 @@ def run_feedback(request, run):
 def learners(request):
     college = college_or_404(request)
     text = request.GET.get("q", "").strip()[:100]
+    if tables.wants_export(request):
+        return tables.export(request, learners_table(college, queries.learners(college, text), contacts=_can_see_contacts(request)))  # fmt: skip
     rows = list(queries.learners(college, text)[:200])
     return render(request, "college/learners.html", {"site": request.site, "college": college, "learners": rows, "q": text})  # fmt: skip
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from imroc.core import panels
+from imroc.core import panels, tables
 from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries, services
@@ -25,6 +25,7 @@ from imroc.improvement.forms import (
     ReviewForm,
 )
 from imroc.improvement.presenters import driver_tree, goal_history, ramps
+from imroc.improvement.tables import cycles_table, goals_table
 from imroc.programme.access import SiteAccess, site_view
 
 
@@ -66,6 +67,8 @@ def _goal_url(goal):
 def goal_list(request):
     site = request.site
     goals = list(queries.site_goals(site))
+    if tables.wants_export(request):
+        return tables.export(request, goals_table(site, goals))
     return render(
         request,
         "improvement/goal_list.html",
@@ -130,6 +133,8 @@ def goal_detail(request, goal):
     site = request.site
     goal = _goal_or_404(site, goal)
     cycles = queries.goal_cycles(goal)
+    if tables.wants_export(request):
+        return tables.export(request, cycles_table(goal, cycles))
     return render(
         request,
         "improvement/goal_detail.html",

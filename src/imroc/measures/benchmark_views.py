@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from imroc.core import tables
 from imroc.framework import queries as framework_queries
 from imroc.measures import benchmarks
+from imroc.measures.tables import benchmark_table
 from imroc.programme import services as programme_services
 from imroc.programme.access import SiteAccess, programme_view, site_view
 
@@ -41,6 +43,8 @@ def _context(request, programme, viewer):
 
 @programme_view()
 def programme_benchmarks(request):
+    if tables.wants_export(request):
+        return tables.export(request, benchmark_table(request, _context(request, request.programme, None)))  # fmt: skip
     return render(
         request,
         "measures/benchmarks.html",
@@ -64,6 +68,8 @@ def site_benchmarks(request):
             else "Other sites now see your site as an anonymous label.",
         )
         return redirect("measures:benchmarks", site=site.slug)
+    if tables.wants_export(request):
+        return tables.export(request, benchmark_table(request, _context(request, site.programme, site)))  # fmt: skip
     return render(request, "measures/benchmarks.html", {
         **_context(request, site.programme, site), "site": site, "can_manage": request.site_access >= SiteAccess.MANAGE,
     })  # fmt: skip

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from imroc.core import suppression
+from imroc.core import suppression, tables
 from imroc.programme.access import SiteAccess, site_view
 from imroc.surveys import engine, fhir, queries, results, services, tokens
 from imroc.surveys.forms import (
@@ -21,6 +21,7 @@ from imroc.surveys.forms import (
     MeasureForm,
     PaperForm,
 )
+from imroc.surveys.tables import instruments_table, monthly_results_table
 
 
 def _instrument_or_404(request, public_id):
@@ -62,6 +63,8 @@ def kiosk_url(request, kiosk) -> str:
 def home(request):
     site = request.site
     everything = list(queries.instruments(site))
+    if tables.wants_export(request):
+        return tables.export(request, instruments_table(site, everything))
     return render(request, "surveys/home.html", _ctx(
         request, ours=[i for i in everything if i.site_id is None],
         own=[i for i in everything if i.site_id is not None],
@@ -255,6 +258,8 @@ def results_page(request, instrument):
     instrument = _instrument_or_404(request, instrument)
     version = _current_or_404(instrument)
     figures = results.build(version.definition, queries.result_rows(site, instrument))
+    if tables.wants_export(request):
+        return tables.export(request, monthly_results_table(instrument, figures))
     return render(request, "surveys/results.html", _ctx(
         request, instrument=instrument, version=version, results=figures,
         measures=queries.score_measures(site, instrument),

@@ -10,10 +10,18 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.core import tables
 from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
 from imroc.programme.access import SiteAccess, site_view
 from imroc.workforce import figures, forms, presenters, queries, reference, services
 from imroc.workforce.models import Phase
+from imroc.workforce.tables import (
+    agencies_table,
+    cohorts_table,
+    events_table,
+    indicators_table,
+    policies_table,
+)
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -73,6 +81,8 @@ def _charts(site):
 @site_view()
 def home(request):
     site = request.site
+    if tables.wants_export(request):
+        return tables.export(request, cohorts_table(site, queries.site_cohorts(site)))
     return render(request, "workforce/home.html", {
         "site": site, "peer": presenters.peer_summary(site), "cohorts": list(queries.site_cohorts(site)),
         "charts": _charts(site), "can_edit": _can_edit(request), "area": "peer",
@@ -234,6 +244,8 @@ def cohort_supervision(request, cohort):
 @site_view()
 def training(request):
     site = request.site
+    if tables.wants_export(request):
+        return tables.export(request, events_table(site, queries.site_events(site)))
     events = list(queries.site_events(site)[:50])
     return render(request, "workforce/training.html", {
         "site": site, "events": events, "coverage": presenters.coverage_table(site),
@@ -378,6 +390,8 @@ def college_use_record(request):
 @site_view()
 def personalisation(request):
     site = request.site
+    if tables.wants_export(request):
+        return tables.export(request, indicators_table(site, queries.site_indicators(site)))
     indicators = list(queries.site_indicators(site))
     for indicator in indicators:
         indicator.figure_key = figures.indicator_key(indicator)
@@ -450,6 +464,8 @@ def chart(request, figure):
 @site_view()
 def policies(request):
     site = request.site
+    if tables.wants_export(request):
+        return tables.export(request, policies_table(site, queries.site_policies(site)))
     return render(request, "workforce/policies.html", {
         "site": site, "policies": list(queries.site_policies(site)),
         "safety": list(queries.safety_rows(site)[:40]), "charts": _charts(site),
@@ -511,6 +527,8 @@ def safety_record(request):
 @site_view()
 def partnerships(request):
     site = request.site
+    if tables.wants_export(request):
+        return tables.export(request, agencies_table(site, queries.site_agencies(site)))
     return render(request, "workforce/partnerships.html", {
         "site": site, "agencies": list(queries.site_agencies(site)), "ips": presenters.ips_rows(site),
         "bands": presenters.ips_bands(), "employment": list(queries.employment_outcomes(site)[:12]),

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from imroc.core import panels
+from imroc.core import panels, tables
 from imroc.core.services import StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.framework import services as framework_services
@@ -25,6 +25,7 @@ from imroc.programme.access import (
 )
 from imroc.programme.forms import FrameworkUploadForm, ProgrammeFilterForm, TeamForm
 from imroc.programme.models import Category
+from imroc.programme.tables import sites_table, teams_table
 
 
 @public_view
@@ -62,6 +63,8 @@ def programme_home(request):
             pk__in=queries.filtered_sites(programme, **chosen).values("pk")
         )
     )
+    if tables.wants_export(request):
+        return tables.export(request, sites_table(programme, sites))
     by_category = [
         (label, [s for s in sites if s.category == value]) for value, label in Category.choices
     ]
@@ -165,6 +168,8 @@ def framework_publish(request, version):
 @site_view()
 def site_dashboard(request):
     site = request.site
+    if tables.wants_export(request):
+        return tables.export(request, teams_table(site, queries.site_teams(site)))
     return render(
         request,
         "programme/site_dashboard.html",

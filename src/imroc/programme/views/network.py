@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from imroc.core import audit, suppression
+from imroc.accounts.reauth import check_recent_auth
+from imroc.core import audit, suppression, tables
 from imroc.framework import queries as framework_queries
 from imroc.programme import queries, services
 from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
@@ -27,6 +28,12 @@ from imroc.programme.forms import (
     SupportEntryForm,
 )
 from imroc.programme.models import Application, Resource
+from imroc.programme.tables import (
+    applications_table,
+    learning_sets_table,
+    resources_table,
+    site_learning_sets_table,
+)
 
 __all__ = [
     "application_detail", "application_new", "applications", "learning_set_detail", "learning_set_new",
@@ -57,6 +64,8 @@ def applications(request):
     rows = queries.applications(request.programme)
     if status in Application.Status.values:
         rows = rows.filter(status=status)
+    if tables.wants_export(request):
+        return tables.export(request, applications_table(rows))
     return render(request, "programme/applications.html", {
         "applications": rows, "status": status, "statuses": Application.Status.choices,
         "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
@@ -100,6 +109,9 @@ def application_detail(request, application):
     if request.method == "POST":
         _require_admin(request)
         if "accept-category" in request.POST or request.POST.get("decision") == "accept":
+            # Accepting makes someone a site lead: a role change, so confirm it is still them.
+            if (needed := check_recent_auth(request)) is not None:
+                return needed
             accept = AcceptForm(request.POST, prefix="accept")
             if accept.is_valid():
                 data = accept.cleaned_data
@@ -211,6 +223,8 @@ def support_followed_up(request, site, entry):
 
 @programme_view()
 def learning_sets(request):
+    if tables.wants_export(request):
+        return tables.export(request, learning_sets_table(queries.learning_sets(request.programme)))
     return render(request, "programme/learning_sets.html", {
         "sets": queries.learning_sets(request.programme), "by_site": queries.attendance_by_site(request.programme),
         "now": timezone.now(), "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
@@ -292,6 +306,8 @@ def learning_set_detail(request, learning_set):
 
 @site_view()
 def site_learning_sets(request):
+    if tables.wants_export(request):
+        return tables.export(request, site_learning_sets_table(request.site, queries.site_learning_sets(request.site)))  # fmt: skip
     return render(request, "programme/site_learning_sets.html", {
         "site": request.site, "sets": queries.site_learning_sets(request.site), "now": timezone.now(),
     })  # fmt: skip
@@ -340,6 +356,8 @@ def _library_page(request, *, site, template):
     resources = queries.visible_resources(programme, site=site)
     if search.is_valid():
         resources = queries.search_resources(resources, **search.cleaned_data)
+    if tables.wants_export(request):
+        return tables.export(request, resources_table(resources), site=site)
     return render(request, template, {"site": site, "search": search, "resources": resources[:200]})
 
 

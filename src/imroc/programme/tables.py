@@ -1,0 +1,92 @@
+"""Programme and site network lists as downloadable tables (CSV / Excel)."""
+
+from __future__ import annotations
+
+from imroc.core.tables import Table, col
+
+
+def _themes(learning_set) -> str:
+    return "; ".join(c.short_title for c in learning_set.themes.all())
+
+
+def teams_table(site, teams) -> Table:
+    return Table(f"Teams – {site.name}", [
+        col("Team", "name"),
+        col("Kind", "get_kind_display"),
+        col("Staff", "staff_count"),
+        col("Slug", "slug"),
+    ], teams, name="teams")  # fmt: skip
+
+
+def applications_table(applications) -> Table:
+    return Table("Applications", [
+        col("Organisation", "organisation.name"),
+        col("Applied", "submitted_on"),
+        col("Decision", "get_status_display"),
+        col("Decided on", "decided_on"),
+        col("Category", "get_category_display"),
+        col("Id", "public_id"),
+    ], applications, name="applications")  # fmt: skip
+
+
+def learning_sets_table(sets) -> Table:
+    return Table("Learning sets", [
+        col("Learning set", "title"),
+        col("Starts", "starts_at"),
+        col("Ends", "ends_at"),
+        col("Themes", _themes),
+        col("Sites invited", "invited_count"),
+        col("Sites came", "attending_sites"),
+        col("People", "attendee_count"),
+        col("Cancelled", "cancelled"),
+        col("Id", "public_id"),
+    ], sets, name="learning-sets")  # fmt: skip
+
+
+def site_learning_sets_table(site, sets) -> Table:
+    return Table(f"Learning sets – {site.name}", [
+        col("Learning set", "title"),
+        col("Starts", "starts_at"),
+        col("Ends", "ends_at"),
+        col("Themes", _themes),
+        col("Our people there", "our_attendees"),
+        col("Cancelled", "cancelled"),
+        col("Id", "public_id"),
+    ], sets, name="learning-sets")  # fmt: skip
+
+
+def resources_table(resources) -> Table:
+    return Table("Library", [
+        col("Title", "title"),
+        col("Kind", "get_kind_display"),
+        col("Shared by", lambda r: r.site.name if r.site else "The programme team"),
+        col("Shared on", lambda r: r.created_at.date()),
+        col("Who can see it", "get_visibility_display"),
+        col("Description", "description"),
+        col("Link", "url"),
+        col("File", "file_name"),
+        col("Challenges", lambda r: "; ".join(c.short_title for c in r.challenges.all())),
+        col("Id", "public_id"),
+    ], resources, name="library")  # fmt: skip
+
+
+def sites_table(programme, sites) -> Table:
+    return Table(
+        f"Sites – {programme.name}",
+        [
+            col("Site", "name"),
+            col("Category", "get_category_display"),
+            col("Type", lambda s: s.organisation.get_org_type_display()),
+            col("Region", "organisation.region"),
+            col("Country", lambda s: s.organisation.country.name),
+            col("Joined", "joined_on"),
+            col("Teams", "team_count"),
+            col(
+                "Partner organisations",
+                lambda s: "; ".join(p.name for p in s.partner_organisations.all()),
+            ),
+            col("Slug", "slug"),
+        ],
+        sites,
+        name="sites",
+    )
