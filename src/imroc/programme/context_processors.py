@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.functional import SimpleLazyObject
 
 from imroc.programme import queries
-from imroc.programme.access import access_profile
+from imroc.programme.access import ProgrammeAccess, access_profile
 
 
 def navigation(request):
@@ -14,4 +14,10 @@ def navigation(request):
     return {
         "nav_sites": SimpleLazyObject(lambda: list(queries.sites_for_user(request.user))),
         "nav_programme": SimpleLazyObject(lambda: bool(access_profile(request).programme_roles)),
+        "nav_programme_admin": SimpleLazyObject(
+            lambda: any(
+                access_profile(request).programme_access(pk) == ProgrammeAccess.ADMIN
+                for pk in access_profile(request).programme_roles
+            )
+        ),
     }

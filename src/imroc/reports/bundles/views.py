@@ -1,0 +1,108 @@
+"""The hub's bundle pages, for programme admins: keys, uploads and what each import did."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from imroc.programme.access import ProgrammeAccess, programme_view
+from imroc.reports.bundles import queries, services
+from imroc.reports.bundles.format import BundleError
+from imroc.reports.bundles.forms import RegisterKeyForm, UploadBundleForm
+from imroc.reports.bundles.specs import SPECS
+
+
+def _sites(request):
+    return queries.sites(request.programme)
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+def index(request):
+    programme = request.programme
+    imports = queries.imports(programme)
+    keys = queries.keys(programme)
+    return render(
+        request,
+        "reports/bundles/index.html",
+        {
+            "imports": [(item, services.totals(item.counts)) for item in imports],
+            "keys": keys,
+        },
+    )
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    sites = _sites(request)
+    form = UploadBundleForm(sites=sites)
+    if request.method == "POST":
+        form = UploadBundleForm(request.POST, request.FILES, sites=sites)
+        if form.is_valid():
+            raw = form.cleaned_data["file"].read()
+            try:
+                result = services.import_bundle(
+                    raw, request.user, expected_site=form.cleaned_data["site"]
+                )
+            except BundleError as error:
+                form.add_error("file", f"The bundle was refused and nothing was imported. {error}")
+            else:
+                if result.already_imported:
+                    messages.info(request, "This bundle was already imported. Nothing changed.")
+                else:
+                    messages.success(request, "The bundle was imported.")
+                return redirect("bundles:detail", bundle_import=result.record.public_id)
+    return render(request, "reports/bundles/upload.html", {"form": form})
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+def detail(request, bundle_import):
+    record = queries.import_or_none(request.programme, bundle_import)
+    if record is None:
+        raise Http404("No such bundle import")
+    rows = [(spec.name.replace("_", " "), record.counts.get(spec.name, {})) for spec in SPECS]
+    return render(
+        request,
+        "reports/bundles/detail.html",
+        {"record": record, "rows": rows, "totals": services.totals(record.counts)},
+    )
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_http_methods(["GET", "POST"])
+def register_key(request):
+    sites = _sites(request)
+    form = RegisterKeyForm(sites=sites)
+    if request.method == "POST":
+        form = RegisterKeyForm(request.POST, sites=sites)
+        if form.is_valid():
+            try:
+                key = services.register_key(
+                    form.cleaned_data["site"], form.cleaned_data["public_key"], request.user
+                )
+            except BundleError as error:
+                form.add_error("public_key", str(error))
+            else:
+                messages.success(request, f"Registered key {key.short_fingerprint} for {key.site}.")
+                return redirect("bundles:index")
+    return render(request, "reports/bundles/register_key.html", {"form": form})
+
+
+@programme_view(ProgrammeAccess.ADMIN)
+@require_POST
+def revoke_key(request, bundle_key):
+    key = queries.key_or_none(request.programme, bundle_key)
+    if key is None:
+        raise Http404("No such key")
+    try:
+        services.revoke_key(key, request.user)
+    except BundleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Revoked key {key.short_fingerprint} of {key.site}. Bundles signed with it are now refused.",
+        )
+    return redirect("bundles:index")
