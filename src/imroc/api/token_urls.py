@@ -1,5 +1,13 @@
-"""Routes: filled in by the work on issues 10 and 11."""
+"""/accounts/tokens/: personal API tokens."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from imroc.api import views
+
+app_name = "api_tokens"
+
+urlpatterns = [
+    path("", views.token_list, name="list"),
+    path("new/", views.token_create, name="create"),
+    path("revoke/", views.token_revoke, name="revoke"),
+]

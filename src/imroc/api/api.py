@@ -1,0 +1,89 @@
+"""The one NinjaAPI for /api/v1/: every app's router, token auth and problem errors."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from imroc.api import (
+    assessment,
+    college,
+    framework,
+    improvement,
+    measures,
+    sites,
+    surveys,
+    workforce,
+)
+from imroc.api.core import ImrocAPI, TokenAuth, install_error_handlers, responses
+from imroc.assessment.services import AssessmentError
+from imroc.college.services import CollegeError
+from imroc.framework.services import FrameworkError
+from imroc.improvement.services import ImprovementError
+from imroc.measures.services import MeasureError
+from imroc.surveys.services import SurveyError
+from imroc.workforce.services import WorkforceError
+
+DESCRIPTION = """
+The imroc REST API. Send a personal token, made at `/accounts/tokens/`, as
+`Authorization: Bearer <token>`. A read token can only read; a read and write token can also
+change data, within what your role at each site allows.
+
+Sites are named by their slug, everything else by its id (a UUID). Another site's objects are
+never shown: asking for one gives 404. Lists are paged with `limit` and `offset` and give
+`count`, `next` and `previous`. Errors are problem documents (RFC 9457,
+`application/problem+json`) with `type`, `title`, `status`, `detail` and an `errors` list.
+"""
+
+api = ImrocAPI(
+    title="imroc API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=TokenAuth(),
+)
+install_error_handlers(api)
+for error_class in (
+    AssessmentError, CollegeError, FrameworkError, ImprovementError, MeasureError, SurveyError,
+    WorkforceError,
+):  # fmt: skip
+    api.add_exception_handler(error_class, lambda request, exc: _service_problem(request, exc))
+
+
+def _service_problem(request, exc):
+    from imroc.api.core import problem
+
+    field = getattr(exc, "field", None)
+    loc = ["body", field] if field else ["body"]
+    return problem(request, 422, str(exc), [{"loc": loc, "msg": str(exc), "row": None}])
+
+
+class Me(Schema):
+    username: str
+    name: str
+    token_name: str
+    scopes: list[str]
+
+
+me_router = Router(tags=["you"])
+
+
+@me_router.get("/me", response=responses(Me, errors=(401,)), summary="Who this token belongs to")
+def me(request):
+    token = request.auth
+    return {
+        "username": token.user.get_username(),
+        "name": str(token.user),
+        "token_name": token.name,
+        "scopes": token.scopes,
+    }
+
+
+api.add_router("", me_router)
+api.add_router("", sites.router)
+api.add_router("", framework.router)
+api.add_router("", assessment.router)
+api.add_router("", improvement.router)
+api.add_router("", measures.router)
+api.add_router("", college.router)
+api.add_router("", workforce.router)
+api.add_router("", surveys.router)
