@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.models import PublicModel, TimestampedModel, VersionedModel
 from imroc.framework.models import Challenge
@@ -82,14 +83,14 @@ class Trainer(VersionedModel):
 
 class Course(VersionedModel):
     class Format(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        ONLINE = "online", "Online"
-        BLENDED = "blended", "Blended: in person and online"
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        BLENDED = "blended", _("Blended: in person and online")
 
     class Audience(models.TextChoices):
-        EVERYONE = "everyone", "Everyone: service users, carers, staff and the public"
-        USERS_CARERS = "users_carers", "Service users, carers and supporters"
-        STAFF = "staff", "Staff and volunteers"
+        EVERYONE = "everyone", _("Everyone: service users, carers, staff and the public")
+        USERS_CARERS = "users_carers", _("Service users, carers and supporters")
+        STAFF = "staff", _("Staff and volunteers")
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft: not on the prospectus"
@@ -131,7 +132,7 @@ class Course(VersionedModel):
 
     def chime_labels(self) -> list[str]:
         labels = dict(Chime.choices)
-        return [labels[c] for c in self.chime if c in labels]
+        return [str(labels[c]) for c in self.chime if c in labels]
 
     def outcomes(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.learning_outcomes.splitlines() if line.strip()]
@@ -234,10 +235,10 @@ class Learner(PublicModel):
     """A person who learns at the college. Minimal by design; erased in place when asked."""
 
     class Group(models.TextChoices):
-        SERVICE_USER = "service_user", "Someone who uses mental health services"
-        CARER = "carer", "A carer, family member or friend"
-        STAFF = "staff", "Staff or a volunteer"
-        OTHER = "other", "Other"
+        SERVICE_USER = "service_user", _("Someone who uses mental health services")
+        CARER = "carer", _("A carer, family member or friend")
+        STAFF = "staff", _("Staff or a volunteer")
+        OTHER = "other", _("Other")
 
     college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="learners")
     name = models.CharField(max_length=100, blank=True)
@@ -275,9 +276,9 @@ class Learner(PublicModel):
 
 class Enrolment(PublicModel):
     class Status(models.TextChoices):
-        ENROLLED = "enrolled", "Has a place"
-        WAITING = "waiting", "On the waiting list"
-        CANCELLED = "cancelled", "Cancelled"
+        ENROLLED = "enrolled", _("Has a place")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
 
     run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="enrolments")
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="enrolments")
@@ -309,10 +310,10 @@ class Enrolment(PublicModel):
 
 class Attendance(TimestampedModel):
     class Status(models.TextChoices):
-        ATTENDED = "attended", "Came"
-        ABSENT = "absent", "Absent: let us know"
-        NO_SHOW = "no_show", "Did not come: no word"
-        CANCELLED = "cancelled", "Not expected: the place or session was cancelled"
+        ATTENDED = "attended", _("Came")
+        ABSENT = "absent", _("Absent: let us know")
+        NO_SHOW = "no_show", _("Did not come: no word")
+        CANCELLED = "cancelled", _("Not expected: the place or session was cancelled")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
@@ -326,6 +327,10 @@ class Attendance(TimestampedModel):
             models.UniqueConstraint(
                 fields=["session", "enrolment"], name="college_attendance_once_per_session"
             )
+        ]
+        # Dashboard figures count marks by status per enrolment from the index alone.
+        indexes = [
+            models.Index(fields=["enrolment", "status"], name="college_attendance_by_status")
         ]
 
 
@@ -346,9 +351,9 @@ class MessageLog(TimestampedModel):
     """A message the college sent, or tried to send, to a learner."""
 
     class Status(models.TextChoices):
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Could not be sent"
-        NO_EMAIL = "no_email", "Not sent: the contact is a phone number"
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
+        NO_EMAIL = "no_email", _("Not sent: the contact is a phone number")
 
     college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="messages")
     learner = models.ForeignKey(
@@ -376,13 +381,13 @@ class FeedbackInvite(PublicModel):
 
 # Our own plain words, not a published instrument's. Keys are the FeedbackResponse fields.
 FEEDBACK_QUESTIONS = [
-    ("welcome", "I felt welcome and safe on the course."),
-    ("clear", "The course was easy to follow."),
-    ("useful", "I learned things I can use in my own life."),
-    ("together", "The trainers worked well together."),
-    ("hopeful", "I feel more hopeful after the course."),
+    ("welcome", _("I felt welcome and safe on the course.")),
+    ("clear", _("The course was easy to follow.")),
+    ("useful", _("I learned things I can use in my own life.")),
+    ("together", _("The trainers worked well together.")),
+    ("hopeful", _("I feel more hopeful after the course.")),
 ]
-SCALE = [(1, "Strongly disagree"), (2, "Disagree"), (3, "Not sure"), (4, "Agree"), (5, "Strongly agree")]  # fmt: skip
+SCALE = [(1, _("Strongly disagree")), (2, _("Disagree")), (3, _("Not sure")), (4, _("Agree")), (5, _("Strongly agree"))]  # fmt: skip
 
 
 class FeedbackResponse(TimestampedModel):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from statistics import mean
 
 from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from imroc.assessment import queries as assessment_queries
@@ -185,11 +186,19 @@ def programme_dashboard(request, sites) -> dict:
             site_id__in=site_ids, status__in=["planned", "active"], next_review_on__lt=today
         ).values_list("site_id", flat=True)
     )
-    cycles = list(
-        PdsaCycle.objects.filter(goal__site_id__in=site_ids).values_list("starts_on", "decision")
-    )
-    cycles_by_year = Counter(start.year for start, _ in cycles)
-    decisions = Counter(d for _, d in cycles)
+    # Counted in the database: a national programme has many thousands of cycles.
+    cycles_by_year: Counter = Counter()
+    decisions: Counter = Counter()
+    for year, decision, n in (
+        PdsaCycle.objects.filter(goal__site_id__in=site_ids)
+        .annotate(year=ExtractYear("starts_on"))
+        .order_by()
+        .values("year", "decision")
+        .annotate(n=Count("id"))
+        .values_list("year", "decision", "n")
+    ):
+        cycles_by_year[year] += n
+        decisions[decision] += n
     goal_figures = Goal.objects.filter(site_id__in=site_ids).aggregate(
         n=Count("id"), co_led=Count("id", filter=Q(co_lead__isnull=False))
     )
@@ -203,7 +212,7 @@ def programme_dashboard(request, sites) -> dict:
         "overdue": sorted(((names[s], n) for s, n in overdue.items()), key=lambda x: x[0].name),
         "cycles_by_year": sorted(cycles_by_year.items()),
         "decisions": {k or "running": v for k, v in decisions.items()},
-        "cycle_count": len(cycles),
+        "cycle_count": sum(decisions.values()),
         "co_lead_share": _share(goal_figures["co_led"], goal_figures["n"]),
         "lived_rating_share": _share(rating_figures["lived"], rating_figures["n"]),
         "goal_count": goal_figures["n"],

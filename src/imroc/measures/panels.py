@@ -8,13 +8,13 @@ from imroc.measures import presenters, queries
 
 
 def site_dashboard(request, site) -> dict:
-    measures, results, _ = presenters.analyse_site(site)
-    kinds = Counter(a.variation.split("_")[0] for a in results)
+    summaries = presenters.site_summaries(site).values()  # cached until the data changes
+    kinds = Counter(s.variation.split("_")[0] for s in summaries)
     return {
-        "count": len(measures),
+        "count": len(summaries),
         "improvement": kinds.get("improvement", 0),
         "concern": kinds.get("concern", 0),
-        "with_data": sum(1 for a in results if a.n),
+        "with_data": sum(1 for s in summaries if s.points),
     }
 
 

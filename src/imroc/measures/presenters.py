@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
+from collections import Counter
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -97,45 +101,155 @@ def analyse_site(site) -> tuple[list[Measure], list[Analysis], dict]:
 
 
 SPARK_PERIODS = 36
+BOARD_CACHE_SECONDS = 24 * 3600
 
 
-def board_rows(site) -> list[BoardRow]:
+@dataclass(frozen=True)
+class Summary:
+    """What the board and the dashboard need of one measure's SPC result: small, cacheable."""
+
+    variation: str
+    assurance: str
+    points: int
+    last: str  # the latest period, ISO text ("" without data)
+    latest: float | None  # in display units
+    decimals: int
+    spark_values: tuple
+    spark_types: tuple
+
+
+def _summary(m: Measure, a: Analysis, pts: list[tuple]) -> Summary:
+    scale = m.display_scale
+    values = [p[1] * scale for p in pts]
+    spark_values, spark_types = _recent_with_gaps(m, pts, values, a.point_types)
+    return Summary(
+        variation=a.variation, assurance=a.assurance, points=len(pts),
+        last=pts[-1][0] if pts else "", latest=values[-1] if values else None,
+        decimals=decimals_for(m, values[-24:]) if values else 1,
+        spark_values=tuple(spark_values), spark_types=tuple(spark_types),
+    )  # fmt: skip
+
+
+@dataclass
+class SiteSummaries:
+    order: list[int]  # measure ids in board order (name, id)
+    by_id: dict[int, Summary]
+
+
+def _site_summaries(site) -> tuple[SiteSummaries, list[Measure] | None]:
+    """The site's summaries, and its measures too when they had to be read to compute them.
+
+    Cached under a key made from measures_stamp(): the counts and latest update times of the
+    site's measures, data points and rebases. Any write to them (a form, an import, a bulk
+    upsert, a correction, a rebase, a definition edit) changes the stamp, so a cached summary
+    is never used after its data changed; the cost is one small query per request.
+    """
+    stamp = hashlib.sha256(repr(queries.measures_stamp(site)).encode()).hexdigest()
+    key = f"measures:summaries:{site.pk}"  # one entry per site: a new stamp replaces the old
+    cached = cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1], None
     measures, results, points = analyse_site(site)
+    found = SiteSummaries(
+        order=[m.pk for m in measures],
+        by_id={
+            m.pk: _summary(m, a, points.get(m.pk, []))
+            for m, a in zip(measures, results, strict=True)
+        },
+    )
+    cache.set(key, (stamp, found), BOARD_CACHE_SECONDS)
+    return found, measures
+
+
+def site_summaries(site) -> dict[int, Summary]:
+    """Every measure of a site, summarised by its SPC result, by measure id (cached)."""
+    return _site_summaries(site)[0].by_id
+
+
+def board_rows(site, measures: list[Measure] | None = None, summaries=None) -> list[BoardRow]:
+    """Board rows for some of a site's measures (all of them by default), in the given order."""
+    summaries = summaries if summaries is not None else site_summaries(site)
+    if measures is None:
+        measures = list(queries.site_measures(site))
+    if any(m.pk not in summaries for m in measures):  # added since the summaries were read
+        summaries = {**summaries, **_fresh_summaries(site, measures)}
     # One reverse() for every row: the URL differs only by the measure's id.
     placeholder = "00000000-0000-0000-0000-000000000000"
     url = reverse("measures:detail", kwargs={"site": site.slug, "measure": placeholder})
     rows = []
-    for m, a in zip(measures, results, strict=True):
-        pts = points.get(m.pk, [])
-        scale = m.display_scale
+    for m in measures:
+        s = summaries[m.pk]
         unit = m.display_unit
-        values = [p[1] * scale for p in pts]
-        dec = decimals_for(m, values[-24:]) if values else 1
         target = "–"
         if m.target is not None:
-            target = format_value(m.target, dec, unit)
+            target = format_value(m.target, s.decimals, unit)
             if m.target_date:
                 target += f" by {m.target_date:%b %Y}"
-        last = dt.date.fromisoformat(pts[-1][0]) if pts else None
-        spark_values, spark_types = _recent_with_gaps(m, pts, values, a.point_types)
+        last = dt.date.fromisoformat(s.last) if s.last else None
         rows.append(
             BoardRow(
                 measure=m,
                 latest_label=period_label(m, last) if last else "",
-                latest=format_value(values[-1], dec, unit) if last else "No data yet",
+                latest=format_value(s.latest, s.decimals, unit) if last else "No data yet",
                 target=target,
-                variation=a.variation,
-                assurance=a.assurance,
-                variation_icon=mark_safe(charts.variation_icon_svg(a.variation)),  # noqa: S308 - our own escaped SVG
-                assurance_icon=mark_safe(charts.assurance_icon_svg(a.assurance)),  # noqa: S308
-                sparkline=mark_safe(  # noqa: S308 - built from numbers and escaped text
-                    charts.sparkline_svg(spark_values, spark_types, label=f"Trend of {m.name}")
+                variation=s.variation,
+                assurance=s.assurance,
+                variation_icon=mark_safe(charts.variation_icon_svg(s.variation)),  # noqa: S308 - our own escaped SVG  # nosec
+                assurance_icon=mark_safe(charts.assurance_icon_svg(s.assurance)),  # noqa: S308  # nosec
+                sparkline=mark_safe(  # noqa: S308 - built from numbers and escaped text  # nosec
+                    charts.sparkline_svg(
+                        list(s.spark_values), list(s.spark_types), label=f"Trend of {m.name}"
+                    )
                 ),
-                points=len(pts),
+                points=s.points,
                 url=url.replace(placeholder, str(m.public_id)),
             )
         )
     return rows
+
+
+BOARD_PAGE_SIZE = 100
+
+
+@dataclass
+class BoardPage:
+    rows: list[BoardRow]
+    page: object  # django.core.paginator.Page
+    total: int
+    improvement: int
+    concern: int
+
+
+def board_page(site, number) -> BoardPage:
+    """One page of the board, with counts over every measure: SPC comes from the cache."""
+    summaries, measures = _site_summaries(site)
+    page = Paginator(summaries.order, BOARD_PAGE_SIZE).get_page(number)
+    ids = list(page.object_list)
+    if measures is None:
+        found = {m.pk: m for m in queries.site_measures(site).filter(pk__in=ids)}
+    else:
+        found = {m.pk: m for m in measures}
+    # A measure removed since the summaries were read is skipped (the next request re-reads).
+    page_measures = [found[i] for i in ids if i in found]
+    kinds = Counter(s.variation.split("_")[0] for s in summaries.by_id.values())
+    return BoardPage(
+        rows=board_rows(site, page_measures, summaries.by_id),
+        page=page,
+        total=len(summaries.order),
+        improvement=kinds.get("improvement", 0),
+        concern=kinds.get("concern", 0),
+    )
+
+
+def _fresh_summaries(site, measures: list[Measure]) -> dict[int, Summary]:
+    ids = [m.pk for m in measures]
+    points = queries.point_rows_by_measure(ids)
+    rebases = queries.rebases_by_measure(ids)
+    series = [series_for(m, points.get(m.pk, []), rebases.get(m.pk, [])) for m in measures]
+    return {
+        m.pk: _summary(m, a, points.get(m.pk, []))
+        for m, a in zip(measures, analyse(series), strict=True)
+    }
 
 
 def _period_number(measure: Measure, iso: str) -> int:
@@ -151,6 +265,10 @@ def _recent_with_gaps(measure, pts, values, types) -> tuple[list, list]:
         return [], []
     last = _period_number(measure, pts[-1][0])
     first = last - SPARK_PERIODS + 1
+    window = len(pts[-SPARK_PERIODS:])
+    if len(types) == len(pts) and _period_number(measure, pts[-window][0]) == last - window + 1:
+        # No gap in the window (the usual case): periods are unique and in order.
+        return values[-window:], list(types[-window:])
     out_values: list = [None] * SPARK_PERIODS
     out_types = ["common_cause"] * SPARK_PERIODS
     for k in range(len(pts) - 1, -1, -1):
@@ -332,13 +450,13 @@ def _chart_view(measure, a: Analysis, pts, rebases, notes, cycles, chart_id) -> 
     )  # fmt: skip
     return ChartView(
         measure=measure,
-        svg=mark_safe(svg),  # noqa: S308 - the renderer escapes every text it draws
+        svg=mark_safe(svg),  # noqa: S308 - the renderer escapes every text it draws  # nosec
         reading=reading,
         table=table,
         markers=markers,
         rebases=list(rebases),
-        variation_icon=mark_safe(charts.variation_icon_svg(a.variation)),  # noqa: S308
-        assurance_icon=mark_safe(charts.assurance_icon_svg(a.assurance)),  # noqa: S308
+        variation_icon=mark_safe(charts.variation_icon_svg(a.variation)),  # noqa: S308  # nosec
+        assurance_icon=mark_safe(charts.assurance_icon_svg(a.assurance)),  # noqa: S308  # nosec
         analysis=a,
         points=len(pts),
         chart_id=chart_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 
@@ -68,6 +69,24 @@ def point_rows_by_measure(measure_ids) -> dict[int, list[tuple]]:
     for row in rows.iterator(chunk_size=5000):
         out[row[0]].append(row[1:])
     return out
+
+
+def measures_stamp(site: Site) -> tuple:
+    """What changes whenever any of a site's measures, data points or rebases is added, changed
+    or removed: their counts and latest updated_at. One query; every write path (forms, imports,
+    bulk upserts, corrections) sets updated_at, so a cache keyed by this is never stale."""
+    qn = connection.ops.quote_name
+    m, p, r = (qn(model._meta.db_table) for model in (Measure, DataPoint, Rebase))
+    sql = (
+        f"SELECT COUNT(*), MAX(m.updated_at) FROM {m} m WHERE m.site_id = %s "  # noqa: S608  # nosec
+        f"UNION ALL SELECT COUNT(*), MAX(p.updated_at) FROM {p} p "
+        f"JOIN {m} m ON m.id = p.measure_id WHERE m.site_id = %s "
+        f"UNION ALL SELECT COUNT(*), MAX(r.updated_at) FROM {r} r "
+        f"JOIN {m} m ON m.id = r.measure_id WHERE m.site_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [site.pk, site.pk, site.pk])
+        return tuple(cursor.fetchall())
 
 
 def rebases_by_measure(measure_ids) -> dict[int, list[Rebase]]:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from imroc.core import tables
 from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries as improvement_queries
@@ -25,6 +26,7 @@ from imroc.measures.forms import (
     RebaseForm,
 )
 from imroc.measures.models import DataType
+from imroc.measures.tables import board_table, points_table
 from imroc.programme import queries as programme_queries
 from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
 
@@ -70,11 +72,13 @@ def _measure_form(request, site, *, initial=None, shared=None):
 @site_view()
 def board(request):
     site = request.site
-    rows = presenters.board_rows(site)
+    if tables.wants_export(request):
+        return tables.export(request, board_table(site, presenters.board_rows(site)))
+    board = presenters.board_page(site, request.GET.get("page"))
     return render(request, "measures/board.html", {
-        "site": site, "rows": rows, "can_edit": request.site_access >= SiteAccess.EDIT,
-        "improvement": sum(r.variation.startswith("improvement") for r in rows),
-        "concern": sum(r.variation.startswith("concern") for r in rows),
+        "site": site, "rows": board.rows, "can_edit": request.site_access >= SiteAccess.EDIT,
+        "page": board.page, "total": board.total,
+        "improvement": board.improvement, "concern": board.concern,
     })  # fmt: skip
 
 
@@ -136,6 +140,8 @@ def measure_adopt(request):
 def measure_detail(request, measure):
     site = request.site
     measure = _measure_or_404(site, measure)
+    if tables.wants_export(request):
+        return tables.export(request, points_table(measure))
     view = presenters.chart_views([measure])[0]
     return render(request, "measures/measure_detail.html", {
         "site": site, "measure": measure, "chart": view,
