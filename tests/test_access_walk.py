@@ -61,7 +61,9 @@ def _walk(patterns, namespace="", inherited=()):
             yield Route(f"{namespace}{entry.name}" if entry.name else "", kwargs, entry.callback)
 
 
-ROUTES = list(_walk(get_resolver().url_patterns))
+# The REST API (namespace "api") authenticates by token, not by access markers: its site
+# isolation is proved operation by operation in tests/api/test_api_isolation.py.
+ROUTES = [r for r in _walk(get_resolver().url_patterns) if not r.name.startswith("api:")]
 
 
 def _samples(site, team, framework, site_lead):
@@ -79,11 +81,37 @@ def _samples(site, team, framework, site_lead):
         "measure": measure.public_id,
         "token": ImportFactory(measure=measure, created_by=site_lead).token,
         "shared": ProgrammeMeasureFactory(programme=site.programme).public_id,
+        "object_type": "measures.measure",  # the history of one object (it has an event)
+        "object_id": _audited(measure, site).public_id,
         **_network_samples(site, framework),
         **_college_samples(site),
         **_workforce_samples(site),
         **_survey_samples(site),
+        **_bundle_samples(site),
     }
+
+
+def _audited(obj, site):
+    from imroc.core import audit
+
+    audit.record(audit.SystemActor("tests"), "sample.create", obj, site=site)
+    return obj
+
+
+def _bundle_samples(site):
+    """A registered bundle signing key of the site, and a bundle imported with it."""
+    import uuid
+
+    from django.utils import timezone
+
+    from imroc.reports.models import BundleImport, SiteKey
+
+    key = SiteKey.objects.create(site=site, public_key="A" * 43 + "=", fingerprint="0" * 64)
+    record = BundleImport.objects.create(
+        site=site, key=key, bundle_id=uuid.uuid4(), sequence=1, sha256="0" * 64,
+        exported_at=timezone.now(), imported_by_label="tests",
+    )  # fmt: skip
+    return {"bundle_key": key.public_id, "bundle_import": record.public_id}
 
 
 def _workforce_samples(site):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -77,6 +78,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_countries",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "imroc.core",
     "imroc.accounts",
     "imroc.framework",
@@ -89,6 +94,7 @@ INSTALLED_APPS = [
     "imroc.surveys",
     "imroc.reports",
     "imroc.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -100,8 +106,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "imroc.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "imroc.core.middleware.PermissionsPolicyMiddleware",
+    "imroc.core.middleware.SessionTimeoutMiddleware",
+    "imroc.accounts.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "imroc.urls"
@@ -139,6 +151,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA busy_timeout=20000;"
             "PRAGMA foreign_keys=ON;"
+            # Fold the write-ahead log back every ~1000 pages (4 MB) and trim it to 64 MB after
+            # a checkpoint; big imports also checkpoint (TRUNCATE) when they finish.
+            "PRAGMA wal_autocheckpoint=1000;"
+            "PRAGMA journal_size_limit=67108864;"
         ),
     }
     # One test database per process, so two suites on one machine never share a file.
@@ -157,18 +173,51 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# NIST SP 800-63B: length and a deny list, no composition rules (see imroc.accounts.validators).
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
+        "NAME": "imroc.accounts.validators.LengthValidator",
+        "OPTIONS": {"min_length": 12, "max_length": 128},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "imroc.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "imroc.accounts.validators.ContextValidator"},
+    {"NAME": "imroc.accounts.validators.UserAttributeValidator"},
 ]
+# The lockout backend goes first: it refuses a locked-out username and address before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "imroc.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("IMROC_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("IMROC_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Only the proxy's own header is trusted, and only when we are told a proxy sets it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_bool("IMROC_BEHIND_PROXY") else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("IMROC_BEHIND_PROXY") else None
+# Two-factor authentication: required for programme admins and site leads. Off by default
+# only for development (DEBUG) and the test suite, which switches it on where it tests it.
+IMROC_REQUIRE_2FA = env_bool("IMROC_REQUIRE_2FA", not (DEBUG or TESTING))
+OTP_TOTP_ISSUER = "imroc"
+# Sessions end after 30 minutes without a request, and 12 hours after signing in.
+IMROC_SESSION_IDLE_SECONDS = env_int("IMROC_SESSION_IDLE_MINUTES", 30) * 60
+IMROC_SESSION_ABSOLUTE_SECONDS = env_int("IMROC_SESSION_ABSOLUTE_HOURS", 12) * 60 * 60
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# A reset request always takes at least this long, so sending an email (for a real account)
+# cannot be told apart by timing from sending none.
+IMROC_PASSWORD_RESET_SECONDS = 1.0
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
+# Each language's name is written in that language, as a switcher shows it.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -210,6 +259,32 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Over HTTPS the __Host- prefix stops a sibling subdomain from planting either cookie.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+# A strict policy: nothing inline, nothing from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # The one hash is the small <style> in templates/500.html, which must work even when
+        # static files do not (tests/core/test_headers.py checks it still matches).
+        "style-src": ["'self'", "'sha256-mK401QRTqyOo9sDczt9H8XHa0ynfAs5dnMBFnn+XYhM='"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features imroc never uses are switched off.
+IMROC_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "interest-cohort=()"
+)
 CSRF_FAILURE_VIEW = "imroc.core.views.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -232,6 +307,7 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "django.utils.autoreload": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -248,6 +324,12 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imroc@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Recovery college -----------------------------------------------------------------------
 # Learners with no activity for this many months are anonymised by `imroc college_retention`.

@@ -1,11 +1,16 @@
 from django.urls import include, path
 
+from imroc.accounts import language
 from imroc.core import views as core_views
 from imroc.programme import views as programme_views
 
 urlpatterns = [
     path("", programme_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("help/", core_views.help_index, name="help"),
+    path("help/<slug:guide>/", core_views.help_guide, name="help_guide"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("language/", language.choose_language, name="set_language"),
     path("accounts/tokens/", include("imroc.api.token_urls")),
     path("accounts/", include("imroc.accounts.urls")),
     path("api/v1/", include("imroc.api.urls")),

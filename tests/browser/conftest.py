@@ -56,7 +56,12 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(chromium, live_server, request):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    # @pytest.mark.viewport(width=..., height=...) runs a test at another size, such as a phone's.
+    marker = request.node.get_closest_marker("viewport")
+    viewport = marker.kwargs if marker else {"width": 1280, "height": 900}
+    context = chromium.new_context(
+        viewport=viewport, locale="en-GB", is_mobile=bool(marker), has_touch=bool(marker)
+    )
     page = context.new_page()
     page.base = live_server.url
     external = []

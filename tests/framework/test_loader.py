@@ -187,3 +187,14 @@ def test_cli_refuses_a_broken_file_and_loads_nothing(tmp_path):
     result = _imroc("framework", "load", str(good), "--publish", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "test 1: In use" in result.stdout
+
+
+def test_cli_loads_and_publishes_the_bundled_framework_on_a_fresh_database(tmp_path):
+    assert _imroc("migrate", "-v", "0", tmp_path=tmp_path).returncode == 0
+    result = _imroc("framework", "load", "--publish", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert ": In use" in result.stdout
+    # Running it again changes nothing and still does not fail.
+    again = _imroc("framework", "load", "--publish", tmp_path=tmp_path)
+    assert "Traceback" not in again.stderr

@@ -97,7 +97,7 @@ def test_accept_creates_the_site_and_invites_its_lead(
     ).group(1)
     # The invited lead sets a password and lands on their site.
     page = client.post(link, {"password": "short", "confirm": "short"}).content.decode()
-    assert "This password is too short" in page
+    assert "Your password is too short" in page
     response = client.post(
         link, {"password": "heron-lake-morning-walk", "confirm": "heron-lake-morning-walk"}
     )

@@ -105,3 +105,82 @@ def accept_invitation(token: str, password: str) -> object:
         invitation.save(update_fields=["used_at"])
         audit.record(user, "user.accept_invitation", user, after={"password": "set"})
     return user
+
+
+# --- Two-factor authentication ---------------------------------------------------------------
+
+BACKUP_CODE_COUNT = 10
+
+
+def start_authenticator_setup(user):
+    """A new, unconfirmed authenticator for ``user`` (any earlier unconfirmed one is dropped)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def confirm_authenticator(device, code: str) -> list[str] | None:
+    """Switch the authenticator on if ``code`` is right. Returns new backup codes, or None."""
+    with transaction.atomic():
+        if not device.verify_token(code.strip().replace(" ", "")):
+            return None
+        user = device.user
+        device.__class__.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _replace_backup_codes(user)
+        audit.record(user, "user.two_factor_on", user, after={"two_factor": "on"})
+    return codes
+
+
+def new_backup_codes(user, *, actor) -> list[str]:
+    with transaction.atomic():
+        codes = _replace_backup_codes(user)
+        audit.record(actor, "user.backup_codes", user, after={"backup_codes": "replaced"})
+    return codes
+
+
+def _replace_backup_codes(user) -> list[str]:
+    from imroc.accounts.models import BackupCode, BackupCodeDevice, hash_backup_code
+
+    device, _ = BackupCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": "Backup codes", "confirmed": True}
+    )
+    device.codes.all().delete()
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read back
+    codes = []
+    for _ in range(BACKUP_CODE_COUNT):
+        raw = "".join(secrets.choice(alphabet) for _ in range(12))
+        codes.append("-".join(raw[i : i + 4] for i in range(0, 12, 4)))
+    BackupCode.objects.bulk_create(
+        BackupCode(device=device, code_hash=hash_backup_code(code)) for code in codes
+    )
+    return codes
+
+
+def turn_off_two_factor(user, *, actor) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from imroc.accounts.models import BackupCodeDevice
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        BackupCodeDevice.objects.filter(user=user).delete()
+        audit.record(actor, "user.two_factor_off", user, after={"two_factor": "off"})
+
+
+def record_backup_code_used(user) -> None:
+    with transaction.atomic():
+        audit.record(user, "user.backup_code_used", user, after={"backup_code": "used"})
+
+
+def set_language(user, code: str, *, actor) -> None:
+    """Remember the interface language a person chose."""
+    with transaction.atomic():
+        before = {"language": user.language}
+        user.language = code
+        user.save(update_fields=["language"])
+        audit.record(actor, "user.language", user, before=before, after={"language": code})

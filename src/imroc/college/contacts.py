@@ -6,8 +6,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
-CONTACT_ERROR = (
+CONTACT_ERROR = _(
     "Enter an email address, like name@example.com, or a phone number, like 07700 900123."
 )
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-.]+$")
@@ -31,7 +32,7 @@ def normalise(value: str) -> str:
     digits = re.sub(r"\D", "", value)
     if not 7 <= len(digits) <= 15:
         raise ValidationError(
-            "A phone number has between 7 and 15 digits. Check the number and try again.",
+            _("A phone number has between 7 and 15 digits. Check the number and try again."),
             code="invalid",
         )
     if value.startswith("+"):

@@ -7,6 +7,7 @@ import uuid
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from imroc.college import contacts, fidelity
 from imroc.college.models import (
@@ -29,7 +30,8 @@ from imroc.core.forms import (
 from imroc.improvement.models import Chime
 from imroc.programme.models import StakeholderGroup
 
-CHOICE_ERRORS = {"invalid_choice": "Choose one of the options.", "required": "Choose one of the options."}  # fmt: skip
+TOO_LONG = _("Keep this to %(limit_value)d characters or fewer.")
+CHOICE_ERRORS = {"invalid_choice": _("Choose one of the options."), "required": _("Choose one of the options.")}  # fmt: skip
 
 
 def _char(label, max_length, required=True, help_text="", required_message=""):
@@ -37,7 +39,7 @@ def _char(label, max_length, required=True, help_text="", required_message=""):
         label=label, max_length=max_length, required=required, help_text=help_text,
         error_messages={
             "required": required_message or f"Enter the {label.lower()}.",
-            "max_length": f"Keep this to {max_length} characters or fewer.",
+            "max_length": TOO_LONG,
         },
     )  # fmt: skip
 
@@ -224,34 +226,35 @@ class SessionForm(forms.Form):
         }
 
 
-GROUP_CHOICES = [*Learner.Group.choices, ("", "I would rather not say")]
+GROUP_CHOICES = [*Learner.Group.choices, ("", _("I would rather not say"))]
 
 
 class EnrolForm(forms.Form):
     """The public enrolment form: the least we need to arrange a place."""
 
     name = _char(
-        "Your name", 100,
-        help_text="The name you like to be called. It does not have to be your full name.",
-        required_message="Enter your name, or the name you like to be called.",
+        _("Your name"), 100,
+        help_text=_("The name you like to be called. It does not have to be your full name."),
+        required_message=_("Enter your name, or the name you like to be called."),
     )  # fmt: skip
     contact = forms.CharField(
-        label="Email address or phone number", max_length=254,
-        help_text="We use this only to send you details about the course. Staff cannot see it unless they arrange courses.",
-        error_messages={"required": contacts.CONTACT_ERROR, "max_length": "That is too long for an email address or phone number."},
+        label=_("Email address or phone number"), max_length=254,
+        help_text=_("We use this only to send you details about the course. Staff cannot see it unless they arrange courses."),
+        error_messages={"required": contacts.CONTACT_ERROR, "max_length": _("That is too long for an email address or phone number.")},
     )  # fmt: skip
     group = forms.ChoiceField(
-        label="Are you coming as…", choices=GROUP_CHOICES, required=False, widget=forms.RadioSelect,
-        help_text="Learners come side by side. This only helps us count who the college reaches.",
+        label=_("Are you coming as…"), choices=GROUP_CHOICES, required=False, widget=forms.RadioSelect,
+        help_text=_("Learners come side by side. This only helps us count who the college reaches."),
         error_messages=CHOICE_ERRORS,
     )  # fmt: skip
     access_needs = text_field(
-        "Anything that would help you take part", max_length=2000,
-        help_text="For example: step-free access, a quiet space, large print, or someone to meet you at the door.",
+        _("Anything that would help you take part"), max_length=2000,
+        help_text=_("For example: step-free access, a quiet space, large print, or someone to meet you at the door."),
     )  # fmt: skip
+    access_needs.error_messages["max_length"] = TOO_LONG
     consent = forms.BooleanField(
-        label="I agree that the college keeps my name and contact to arrange my place, and deletes them when they are no longer needed.",
-        error_messages={"required": "Tick the box to agree, so the college can keep your details to arrange your place."},
+        label=_("I agree that the college keeps my name and contact to arrange my place, and deletes them when they are no longer needed."),
+        error_messages={"required": _("Tick the box to agree, so the college can keep your details to arrange your place.")},
     )  # fmt: skip
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -260,11 +263,11 @@ class EnrolForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         if staff:
-            self.fields["name"].label = "The learner's name"
-            self.fields["contact"].help_text = "An email address or phone number."
-            self.fields["group"].label = "They are coming as…"
-            self.fields["access_needs"].label = "Access needs"
-            self.fields["consent"].label = "The learner agreed that the college keeps their name and contact to arrange their place."  # fmt: skip
+            self.fields["name"].label = _("The learner's name")
+            self.fields["contact"].help_text = _("An email address or phone number.")
+            self.fields["group"].label = _("They are coming as…")
+            self.fields["access_needs"].label = _("Access needs")
+            self.fields["consent"].label = _("The learner agreed that the college keeps their name and contact to arrange their place.")  # fmt: skip
 
     def clean_contact(self):
         value = self.cleaned_data["contact"]
@@ -274,15 +277,15 @@ class EnrolForm(forms.Form):
 
 class CancelPlaceForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Yes, cancel my place",
-        error_messages={"required": "Tick the box to confirm you want to cancel."},
+        label=_("Yes, cancel my place"),
+        error_messages={"required": _("Tick the box to confirm you want to cancel.")},
     )
 
 
 class ContactForm(forms.Form):
     contact = forms.CharField(
-        label="The email address you enrolled with", max_length=254,
-        error_messages={"required": "Enter the email address you enrolled with."},
+        label=_("The email address you enrolled with"), max_length=254,
+        error_messages={"required": _("Enter the email address you enrolled with.")},
     )  # fmt: skip
 
     def clean_contact(self):
@@ -343,14 +346,15 @@ class EraseForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    comment = text_field("Anything else you would like to tell us?", max_length=2000, rows=4, help_text="Please do not include names.")  # fmt: skip
+    comment = text_field(_("Anything else you would like to tell us?"), max_length=2000, rows=4, help_text=_("Please do not include names."))  # fmt: skip
+    comment.error_messages["max_length"] = TOO_LONG
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, question in FEEDBACK_QUESTIONS:
             self.fields[key] = forms.TypedChoiceField(
                 label=question, choices=SCALE, coerce=int, widget=forms.RadioSelect,
-                error_messages={"required": "Choose an answer for this question.", "invalid_choice": "Choose an answer for this question."},
+                error_messages={"required": _("Choose an answer for this question."), "invalid_choice": _("Choose an answer for this question.")},
             )  # fmt: skip
         self.order_fields([k for k, _ in FEEDBACK_QUESTIONS] + ["comment"])
 
@@ -384,16 +388,16 @@ class FidelityForm(forms.Form):
 class FilterForm(forms.Form):
     """The prospectus filter: a GET form that works without JavaScript."""
 
-    q = forms.CharField(label="Search", required=False, max_length=100)
-    term = forms.ChoiceField(label="Term", required=False)
-    chime = forms.ChoiceField(label="Part of recovery", required=False, choices=[("", "Any"), *Chime.choices])  # fmt: skip
-    format = forms.ChoiceField(label="Format", required=False, choices=[("", "Any"), *Course.Format.choices])  # fmt: skip
-    audience = forms.ChoiceField(label="Who it is for", required=False, choices=[("", "Anyone"), *Course.Audience.choices])  # fmt: skip
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    term = forms.ChoiceField(label=_("Term"), required=False)
+    chime = forms.ChoiceField(label=_("Part of recovery"), required=False, choices=[("", _("Any")), *Chime.choices])  # fmt: skip
+    format = forms.ChoiceField(label=_("Format"), required=False, choices=[("", _("Any")), *Course.Format.choices])  # fmt: skip
+    audience = forms.ChoiceField(label=_("Who it is for"), required=False, choices=[("", _("Anyone")), *Course.Audience.choices])  # fmt: skip
 
     def __init__(self, *args, terms, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["term"].choices = [
-            ("", "Any term"),
+            ("", _("Any term")),
             *[(str(t.public_id), t.name) for t in terms],
         ]
 

@@ -6,6 +6,7 @@ import csv
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from imroc.college import fidelity
 from imroc.college.models import CourseRun, Learner
@@ -15,14 +16,15 @@ def places_text(run: CourseRun) -> str:
     """What a learner needs to know about places, without showing anyone's details."""
     left = run.capacity - run.taken
     if run.cancelled:
-        return "Cancelled"
+        return gettext("Cancelled")
     if not run.enrolment_open:
-        return "Not taking enrolments"
+        return gettext("Not taking enrolments")
     if left <= 0:
-        return "Full: you can join the waiting list"
+        return gettext("Full: you can join the waiting list")
     if left <= 3:
-        return f"Only {left} place{'s' if left != 1 else ''} left"
-    return "Places available"
+        message = ngettext("Only %(count)d place left", "Only %(count)d places left", left)
+        return message % {"count": left}
+    return gettext("Places available")
 
 
 def fidelity_rows(checks, wording: dict[str, str]) -> list[dict]:

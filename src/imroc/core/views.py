@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from imroc.core import help
 from imroc.core.access import public_view
 
 logger = logging.getLogger(__name__)
@@ -51,3 +52,38 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+@public_view
+@require_GET
+def help_index(request):
+    language = help.current_language()
+    guides = [
+        {"slug": g.slug, "title": g.title(language), "summary": g.summary(language)}
+        for g in help.GUIDES
+    ]
+    return render(request, "core/help/index.html", {"guides": guides})
+
+
+@public_view
+@require_GET
+def help_guide(request, guide: str):
+    found = help.BY_SLUG.get(guide)
+    if found is None:
+        raise Http404("No such guide")
+    language = help.current_language()
+    body = help.guide_template(found, language)
+    others = [
+        {"slug": g.slug, "title": g.title(language)} for g in help.GUIDES if g.slug != found.slug
+    ]
+    return render(
+        request,
+        "core/help/guide.html",
+        {"title": found.title(language), "body": body.template.name, "others": others},
+    )
+
+
+@public_view
+@require_GET
+def accessibility(request):
+    return render(request, "core/accessibility.html")

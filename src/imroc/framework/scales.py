@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 PROGRESS_SCALE: list[tuple[Decimal, str]] = [
     (Decimal("0.5"), "Intent to take part"),
@@ -29,13 +30,13 @@ def progress_meaning(score: Decimal | None) -> str:
 class Chime(models.TextChoices):
     """The CHIME recovery processes: a framework used as tags, never as a scale."""
 
-    CONNECTEDNESS = "connectedness", "Connectedness"
-    HOPE = "hope", "Hope and optimism"
-    IDENTITY = "identity", "Identity"
-    MEANING = "meaning", "Meaning in life"
-    EMPOWERMENT = "empowerment", "Empowerment"
+    CONNECTEDNESS = "connectedness", _("Connectedness")
+    HOPE = "hope", _("Hope and optimism")
+    IDENTITY = "identity", _("Identity")
+    MEANING = "meaning", _("Meaning in life")
+    EMPOWERMENT = "empowerment", _("Empowerment")
 
 
 def chime_labels(values: list[str]) -> list[str]:
     labels = dict(Chime.choices)
-    return [labels[v] for v in values if v in labels]
+    return [str(labels[v]) for v in values if v in labels]

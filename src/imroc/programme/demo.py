@@ -161,7 +161,7 @@ def reset() -> None:
 
 def build(password: str) -> Programme:
     """Create the demo programme. Call only when it does not exist yet."""
-    rng = random.Random(2011)  # noqa: S311 - demo data, not security
+    rng = random.Random(2011)  # noqa: S311 - demo data, not security  # nosec
     with transaction.atomic():
         load_bundled_frameworks(ACTOR)
         programme = services.create_programme(

@@ -40,6 +40,11 @@ class Command(BaseCommand):
                 except FrameworkFileError as error:
                     raise CommandError("\n".join(error.lines()), returncode=2) from None
         for version in versions:
+            # Loading the bundled files may already have published one of them.
+            version.refresh_from_db(fields=["status"])
             if publish and version.status == "draft":
-                version = services.publish_version(version, actor)
+                try:
+                    version = services.publish_version(version, actor)
+                except services.FrameworkError as error:
+                    raise CommandError(str(error), returncode=2) from None
             self.stdout.write(f"{version.key} {version.version}: {version.get_status_display()}")
