@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from imroc.core.audit import SystemActor
@@ -154,6 +155,13 @@ def csrf_client():
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    # A session records its last activity at most once a minute. A slow test could cross
+    # that minute between two requests and see one more query in the second; query-count
+    # tests compare requests, so the suite records activity at most once an hour instead.
+    # tests/accounts/test_security_sessions.py sets it back to test the sliding timeout.
+    settings.IMROC_SESSION_ACTIVITY_SECONDS = 3600
+    # Caches live in the process; one test's cached figures must not serve another's.
+    cache.clear()
 
 
 def pytest_report_header(config):

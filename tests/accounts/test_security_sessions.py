@@ -10,6 +10,11 @@ import pytest
 from imroc.core.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT
 
 
+@pytest.fixture(autouse=True)
+def _record_activity_once_a_minute(settings):
+    settings.IMROC_SESSION_ACTIVITY_SECONDS = 60
+
+
 def _shift(client, **seconds_ago):
     session = client.session
     now = time.time()

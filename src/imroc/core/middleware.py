@@ -77,7 +77,9 @@ class SessionTimeoutMiddleware:
             return ABSOLUTE_MESSAGE.format(hours=settings.IMROC_SESSION_ABSOLUTE_SECONDS // 3600)
         if now - last_seen > settings.IMROC_SESSION_IDLE_SECONDS:
             return IDLE_MESSAGE.format(minutes=settings.IMROC_SESSION_IDLE_SECONDS // 60)
-        if now - last_seen >= LAST_SEEN_GRANULARITY:
+        if now - last_seen >= getattr(
+            settings, "IMROC_SESSION_ACTIVITY_SECONDS", LAST_SEEN_GRANULARITY
+        ):
             session[SESSION_LAST_SEEN] = now
         return ""
 
