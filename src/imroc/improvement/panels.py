@@ -38,32 +38,34 @@ class StageRow:
         return self.latest - self.baseline
 
 
-def _share(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
+@dataclass
+class ChallengeStages:
+    rows: list[StageRow]
+    rounds: list  # every round, oldest first
+    closed: list  # the closed ones counted
+    levels: dict  # round pk -> {challenge slug: agreed stage}
+    baseline: object | None
+    latest: object | None
 
 
-def site_dashboard(request, site) -> dict:
-    today = timezone.localdate()
-    framework = framework_queries.current_version(site.programme.framework_key)
-    challenges = list(framework_queries.challenges(framework)) if framework else []
-
+def challenge_stages(site, challenges, goals, *, until=None) -> ChallengeStages:
+    """Each challenge's baseline (first closed round), latest agreed stage (last closed round,
+    held by ``until`` if given), the highest stage an open goal aims for, and priority."""
+    rounds = list(assessment_queries.rounds_in_order(site))
     closed = [
         r
-        for r in assessment_queries.rounds_in_order(site)
-        if r.status == AssessmentRound.Status.CLOSED
+        for r in rounds
+        if r.status == AssessmentRound.Status.CLOSED and (until is None or r.held_on <= until)
     ]
     levels = assessment_queries.consensus_by_round(site)
     baseline = closed[0] if closed else None
     latest = closed[-1] if closed else None
-
-    goals = list(queries.site_goals(site))
     targets: dict[str, int] = {}
     for goal in goals:
         if goal.is_open and goal.target_level is not None:
             slug = goal.challenge.slug
             targets[slug] = max(targets.get(slug, 0), goal.target_level)
     priorities = {p.challenge.slug for p in queries.active_priorities(site)}
-
     rows = [
         StageRow(
             challenge=c,
@@ -74,6 +76,22 @@ def site_dashboard(request, site) -> dict:
         )
         for c in challenges
     ]
+    return ChallengeStages(rows, rounds, closed, levels, baseline, latest)
+
+
+def _share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def site_dashboard(request, site) -> dict:
+    today = timezone.localdate()
+    framework = framework_queries.current_version(site.programme.framework_key)
+    challenges = list(framework_queries.challenges(framework)) if framework else []
+
+    goals = list(queries.site_goals(site))
+    stages = challenge_stages(site, challenges, goals)
+    closed, levels = stages.closed, stages.levels
+    baseline, latest, rows = stages.baseline, stages.latest, stages.rows
 
     status_counts = Counter(g.status for g in goals)
     overdue_goals = [

@@ -21,7 +21,7 @@ from imroc.framework import queries as framework_queries
 from imroc.improvement import panels as improvement_panels
 from imroc.improvement import queries as improvement_queries
 from imroc.improvement.models import Goal, PdsaCycle
-from imroc.improvement.panels import StageRow
+from imroc.improvement.panels import StageRow, challenge_stages
 from imroc.measures import presenters as measure_presenters
 from imroc.programme.models import StakeholderGroup
 from imroc.reports.summary import Facts, summary_sentences
@@ -128,31 +128,9 @@ def _stage_rows(site, period: Period, goals: list[Goal]):
     """Baseline (the first closed round), latest (the last closed by the period's end), target."""
     framework = framework_queries.current_version(site.programme.framework_key)
     challenges = list(framework_queries.challenges(framework)) if framework else []
-    rounds = assessment_queries.rounds_in_order(site)
-    closed = [
-        r for r in rounds if r.status == AssessmentRound.Status.CLOSED and r.held_on <= period.end
-    ]
-    levels = assessment_queries.consensus_by_round(site)
-    baseline = closed[0] if closed else None
-    latest = closed[-1] if closed else None
-    targets: dict[str, int] = {}
-    for goal in goals:
-        if goal.is_open and goal.target_level is not None:
-            slug = goal.challenge.slug
-            targets[slug] = max(targets.get(slug, 0), goal.target_level)
-    priorities = {p.challenge.slug for p in improvement_queries.active_priorities(site)}
-    rows = [
-        StageRow(
-            challenge=c,
-            baseline=levels.get(baseline.pk, {}).get(c.slug) if baseline else None,
-            latest=levels.get(latest.pk, {}).get(c.slug) if latest else None,
-            target=targets.get(c.slug),
-            priority=c.slug in priorities,
-        )
-        for c in challenges
-    ]
-    in_period = [r for r in rounds if r.held_on in period]
-    return framework, rows, baseline, latest, in_period
+    stages = challenge_stages(site, challenges, goals, until=period.end)
+    in_period = [r for r in stages.rounds if r.held_on in period]
+    return framework, stages.rows, stages.baseline, stages.latest, in_period
 
 
 def _charts(rows, period: Period) -> list[ChartSection]:
