@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from imroc.accounts.reauth import make_stale
 from imroc.core import tables
 from imroc.core.models import AuditEvent
 from imroc.programme.models import LearningSetInvitation
@@ -208,3 +209,18 @@ def test_programme_lists(site, lists, programme_viewer_client, outsider_client):
     assert sorted(r[0] for r in sites[1:]) == sorted([site.name, "Brackenmoor Partnership NHS Trust"])  # fmt: skip
     pilots = _csv(programme_viewer_client.get(rev("programme:home"), {"format": "csv", "category": "pilot"}))  # fmt: skip
     assert [r[0] for r in pilots[1:]] == ["Brackenmoor Partnership NHS Trust"]
+
+
+def test_downloading_learner_contacts_needs_a_recent_password(
+    site, lists, member_client, viewer_client
+):
+    make_stale(member_client)
+    for url in (
+        _url("college:learners", site),
+        _url("college:run", site, run=lists["run"].public_id),
+    ):
+        response = member_client.get(url, {"format": "csv"})
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/reauth/")
+    # A viewer's download has no contacts, so the page's own access is enough.
+    make_stale(viewer_client)
+    assert viewer_client.get(_url("college:learners", site), {"format": "csv"}).status_code == 200

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.accounts.reauth import check_recent_auth
 from imroc.college import fidelity, forms, presenters, queries, services
 from imroc.college.access import can_take_register, college_or_404, require_register
 from imroc.college.models import Course, Trainer
@@ -325,6 +326,8 @@ def run_detail(request, run):
     run = _run_or_404(college, run)
     enrolments = queries.run_enrolments(run)
     if tables.wants_export(request):
+        if (needed := _contacts_export_check(request)) is not None:
+            return needed
         return tables.export(request, enrolments_table(run, enrolments, contacts=_can_see_contacts(request)))  # fmt: skip
     return render(request, "college/run.html", {
         "site": request.site, "college": college, "run": run, "sessions": queries.run_sessions(run),
@@ -462,9 +465,18 @@ def learners(request):
     college = college_or_404(request)
     text = request.GET.get("q", "").strip()[:100]
     if tables.wants_export(request):
+        if (needed := _contacts_export_check(request)) is not None:
+            return needed
         return tables.export(request, learners_table(college, queries.learners(college, text), contacts=_can_see_contacts(request)))  # fmt: skip
     rows = list(queries.learners(college, text)[:200])
     return render(request, "college/learners.html", {"site": request.site, "college": college, "learners": rows, "q": text})  # fmt: skip
+
+
+def _contacts_export_check(request):
+    """A download that carries learners' contact details is a sensitive export: the person
+    must have proved who they are recently. Downloads without contacts need no more than the
+    page does."""
+    return check_recent_auth(request) if _can_see_contacts(request) else None
 
 
 def _learner_data(learner):
