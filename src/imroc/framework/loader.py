@@ -135,8 +135,8 @@ class _Reader:
         return list(node.value)
 
 
-def parse_framework(content: bytes, source_name: str) -> FrameworkData:
-    """Check a framework file and return its contents, or raise FrameworkFileError."""
+def _compose(content: bytes, source_name: str) -> yaml.Node:
+    """The YAML node tree of a file, or FrameworkFileError for a file that is not YAML."""
     if len(content) > MAX_FILE_BYTES:
         raise FrameworkFileError(
             source_name, [Problem(None, f"the file is larger than {MAX_FILE_BYTES // 1024} KB")]
@@ -159,6 +159,12 @@ def parse_framework(content: bytes, source_name: str) -> FrameworkData:
         raise FrameworkFileError(source_name, [Problem(None, f"not valid YAML: {error}")]) from None
     if root is None:
         raise FrameworkFileError(source_name, [Problem(None, "the file is empty")])
+    return root
+
+
+def parse_framework(content: bytes, source_name: str) -> FrameworkData:
+    """Check a framework file and return its contents, or raise FrameworkFileError."""
+    root = _compose(content, source_name)
 
     reader = _Reader()
     top = reader.mapping(
@@ -273,3 +279,212 @@ def _challenges(
             )
         challenges.append(challenge)
     return sorted(challenges, key=lambda c: c.number)
+
+
+# Translations ---------------------------------------------------------------------------
+#
+# A translation file gives one framework version's wording in another language, using the
+# same slugs as the version's own file:
+#
+#   key: imroc                # the framework and version it translates
+#   version: "2011.1"
+#   language: cy              # a code from settings.LANGUAGES
+#   title: "..."
+#   stages:
+#     engagement: {name: "...", summary: "..."}
+#   challenges:
+#     interactions:
+#       title: "..."
+#       short_title: "..."    # optional, as in the source file
+#       summary: "..."
+#       descriptors: {engagement: "...", development: "...", transformation: "..."}
+#
+# Every stage, challenge and descriptor of the version must be translated, so a page never
+# mixes two languages.
+
+
+@dataclass
+class TranslationData:
+    key: str
+    version: str
+    language: str
+    title: str
+    # slug -> {"name": ..., "summary": ...}
+    stages: dict[str, dict[str, str]]
+    # slug -> {"title": ..., "short_title": ..., "summary": ...}
+    challenges: dict[str, dict[str, str]]
+    # (challenge slug, stage slug) -> text
+    descriptors: dict[tuple[str, str], str]
+    checksum: str
+    # Where things are in the file, for problems found when checking against the version.
+    lines: dict[str, int | None] = field(default_factory=dict)
+
+
+def _line(node: yaml.Node | None) -> int | None:
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def parse_translation(
+    content: bytes, source_name: str, languages: set[str] | None = None
+) -> TranslationData:
+    """Check a translation file on its own and return its contents, or raise FrameworkFileError.
+
+    ``languages`` is the set of language codes allowed (settings.LANGUAGES by default).
+    Whether its slugs match a version is checked by ``check_translation``.
+    """
+    if languages is None:
+        from django.conf import settings
+
+        languages = {code for code, _name in settings.LANGUAGES}
+    root = _compose(content, source_name)
+    reader = _Reader()
+    top = reader.mapping(
+        root,
+        "The translation",
+        required={"key", "version", "language", "title", "stages", "challenges"},
+        optional=set(),
+    )
+    if top is None:
+        raise FrameworkFileError(source_name, reader.problems)
+
+    key = reader.slug(top.get("key"), "The framework key")
+    version = reader.text(top.get("version"), "The version", 30)
+    language = reader.text(top.get("language"), "The language", 10)
+    if language and language not in languages:
+        allowed = ", ".join(sorted(languages))
+        reader.fail(
+            top.get("language"), f"The language '{language}' is not one imroc offers ({allowed})"
+        )
+    data = TranslationData(
+        key=key,
+        version=version,
+        language=language,
+        title=reader.text(top.get("title"), "The title", 200),
+        stages={},
+        challenges={},
+        descriptors={},
+        checksum=hashlib.sha256(content).hexdigest(),
+        # Problems about a field point at the line of its name.
+        lines={k.value: _line(k) for k, _v in root.value if isinstance(k, yaml.ScalarNode)},
+    )
+
+    stages = _slug_mapping(reader, top.get("stages"), "The stages")
+    for slug, (line, node) in stages.items():
+        where = f"Stage '{slug}'"
+        fields = reader.mapping(node, where, {"name", "summary"}, set())
+        data.lines[f"stage:{slug}"] = line
+        if fields is not None:
+            data.stages[slug] = {
+                "name": reader.text(fields.get("name"), f"{where} name", 100),
+                "summary": reader.text(fields.get("summary"), f"{where} summary", 1000),
+            }
+
+    challenges = _slug_mapping(reader, top.get("challenges"), "The challenges")
+    for slug, (line, node) in challenges.items():
+        where = f"Challenge '{slug}'"
+        fields = reader.mapping(node, where, {"title", "summary", "descriptors"}, {"short_title"})
+        data.lines[f"challenge:{slug}"] = line
+        if fields is None:
+            continue
+        title = reader.text(fields.get("title"), f"{where} title", 200)
+        data.challenges[slug] = {
+            "title": title,
+            "short_title": reader.text(fields.get("short_title"), f"{where} short title", 60)
+            if "short_title" in fields
+            else title[:60],
+            "summary": reader.text(fields.get("summary"), f"{where} summary", 2000),
+        }
+        descriptors = _slug_mapping(reader, fields.get("descriptors"), f"{where} descriptors")
+        data.lines[f"descriptors:{slug}"] = _line(fields.get("descriptors"))
+        for stage_slug, (text_line, text_node) in descriptors.items():
+            data.lines[f"descriptor:{slug}:{stage_slug}"] = text_line
+            data.descriptors[(slug, stage_slug)] = reader.text(
+                text_node, f"{where} descriptor for '{stage_slug}'", 2000
+            )
+
+    if reader.problems:
+        raise FrameworkFileError(source_name, reader.problems)
+    return data
+
+
+def _slug_mapping(
+    reader: _Reader, node: yaml.Node | None, where: str
+) -> dict[str, tuple[int | None, yaml.Node]]:
+    """The slugs of a mapping such as a translation's stages, each with its line and value."""
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        reader.fail(node, f"{where} should be a set of 'slug: translation' fields")
+        return {}
+    if not node.value:
+        reader.fail(node, f"{where} is empty")
+    found: dict[str, tuple[int | None, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        slug = reader.slug(key_node, f"{where}: the slug")
+        if not slug:
+            continue
+        if slug in found:
+            reader.fail(key_node, f"{where} has '{slug}' twice")
+        found[slug] = (_line(key_node), value_node)
+    return found
+
+
+def check_translation(
+    data: TranslationData,
+    source_name: str,
+    *,
+    stage_slugs: list[str],
+    challenge_slugs: list[str],
+    descriptor_keys: set[tuple[str, str]],
+) -> None:
+    """Check that a translation covers exactly the stages, challenges and descriptors of its
+    version, or raise FrameworkFileError naming each slug that is unknown or missing."""
+    problems: list[Problem] = []
+    lines = data.lines
+
+    for slug in data.stages.keys() - set(stage_slugs):
+        problems.append(
+            Problem(lines.get(f"stage:{slug}"), f"Stage '{slug}' is not a stage of this version")
+        )
+    for slug in stage_slugs:
+        if slug not in data.stages:
+            problems.append(
+                Problem(lines.get("stages"), f"The stages are missing a translation of '{slug}'")
+            )
+    for slug in data.challenges.keys() - set(challenge_slugs):
+        problems.append(
+            Problem(
+                lines.get(f"challenge:{slug}"),
+                f"Challenge '{slug}' is not a challenge of this version",
+            )
+        )
+    for slug in challenge_slugs:
+        if slug not in data.challenges:
+            problems.append(
+                Problem(
+                    lines.get("challenges"),
+                    f"The challenges are missing a translation of '{slug}'",
+                )
+            )
+    for challenge_slug, stage_slug in data.descriptors.keys() - descriptor_keys:
+        if challenge_slug in challenge_slugs:
+            problems.append(
+                Problem(
+                    lines.get(f"descriptor:{challenge_slug}:{stage_slug}"),
+                    f"Challenge '{challenge_slug}' has no descriptor for stage '{stage_slug}' "
+                    "to translate",
+                )
+            )
+    for challenge_slug, stage_slug in sorted(descriptor_keys - data.descriptors.keys()):
+        if challenge_slug in data.challenges:
+            problems.append(
+                Problem(
+                    lines.get(f"descriptors:{challenge_slug}")
+                    or lines.get(f"challenge:{challenge_slug}"),
+                    f"Challenge '{challenge_slug}' descriptors are missing a translation "
+                    f"of '{stage_slug}'",
+                )
+            )
+    if problems:
+        problems.sort(key=lambda p: p.line or 0)
+        raise FrameworkFileError(source_name, problems)

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.models import PublicModel
+from imroc.framework.fields import (
+    SourceTextQuerySet,
+    TranslatedCharField,
+    TranslatedModelMixin,
+    TranslatedTextField,
+)
 
 
-class FrameworkVersion(PublicModel):
+def _translations():
+    """This row's wording in other languages: {"cy": {"title": "..."}} (see fields.py)."""
+    return models.JSONField(default=dict, blank=True)
+
+
+class FrameworkVersion(TranslatedModelMixin, PublicModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "In use"
-        SUPERSEDED = "superseded", "Replaced by a newer version"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("In use")
+        SUPERSEDED = "superseded", _("Replaced by a newer version")
 
     key = models.SlugField(max_length=50)
     version = models.CharField(max_length=30)
-    title = models.CharField(max_length=200)
+    title = TranslatedCharField(max_length=200)
     language = models.CharField(max_length=10, default="en")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -25,6 +37,9 @@ class FrameworkVersion(PublicModel):
     )
     source_name = models.CharField(max_length=200)
     checksum = models.CharField(max_length=64)
+    translations = _translations()
+
+    objects = SourceTextQuerySet.as_manager()
 
     class Meta:
         ordering = ["key", "-created_at"]
@@ -41,14 +56,17 @@ class FrameworkVersion(PublicModel):
         return f"{self.title} (version {self.version})"
 
 
-class Stage(models.Model):
+class Stage(TranslatedModelMixin, models.Model):
     framework_version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="stages"
     )
     slug = models.SlugField(max_length=50)
     order = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=100)
-    summary = models.TextField()
+    name = TranslatedCharField(max_length=100)
+    summary = TranslatedTextField()
+    translations = _translations()
+
+    objects = SourceTextQuerySet.as_manager()
 
     class Meta:
         ordering = ["order"]
@@ -60,15 +78,18 @@ class Stage(models.Model):
         return self.name
 
 
-class Challenge(models.Model):
+class Challenge(TranslatedModelMixin, models.Model):
     framework_version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="challenges"
     )
     slug = models.SlugField(max_length=50)
     number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    short_title = models.CharField(max_length=60)
-    summary = models.TextField()
+    title = TranslatedCharField(max_length=200)
+    short_title = TranslatedCharField(max_length=60)
+    summary = TranslatedTextField()
+    translations = _translations()
+
+    objects = SourceTextQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -82,12 +103,15 @@ class Challenge(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class Descriptor(models.Model):
+class Descriptor(TranslatedModelMixin, models.Model):
     """What a challenge looks like at one stage."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="descriptors")
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="descriptors")
-    text = models.TextField()
+    text = TranslatedTextField()
+    translations = _translations()
+
+    objects = SourceTextQuerySet.as_manager()
 
     class Meta:
         ordering = ["stage__order"]

@@ -1,4 +1,7 @@
-"""imroc framework load FILE... [--publish]: add framework versions from files."""
+"""imroc framework load FILE... [--publish]: add framework versions from files.
+
+imroc framework translate FILE...: add translations of loaded versions' wording.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,17 @@ from imroc.framework import services
 from imroc.framework.loader import FrameworkFileError
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(
+            f"{path}: cannot read the file ({error.strerror})", returncode=2
+        ) from None
+
+
 class Command(BaseCommand):
-    help = "Load framework files as draft versions, and optionally publish them."
+    help = "Load framework files as draft versions, optionally publish them, or translate them."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -21,20 +33,35 @@ class Command(BaseCommand):
             "files", nargs="*", type=Path, help="files to load (default: the shipped ones)"
         )
         load.add_argument("--publish", action="store_true", help="publish each loaded draft")
+        translate = sub.add_parser(
+            "translate", help="load translations (YAML) of loaded framework versions"
+        )
+        translate.add_argument("files", nargs="+", type=Path, help="translation files to load")
 
-    def handle(self, *args, action, files, publish, **options):
+    def handle(self, *args, action, files, **options):
         actor = SystemActor("cli")
+        if action == "translate":
+            self.translate(files, actor)
+        else:
+            self.load(files, options["publish"], actor)
+
+    def translate(self, files, actor):
+        for path in files:
+            content = _read(path)
+            try:
+                version = services.load_translation(content, path.name, actor)
+            except FrameworkFileError as error:
+                raise CommandError("\n".join(error.lines()), returncode=2) from None
+            languages = ", ".join(sorted(version.translations)) or "none"
+            self.stdout.write(f"{version.key} {version.version}: translated into {languages}")
+
+    def load(self, files, publish, actor):
         if not files:
             versions = services.load_bundled_frameworks(actor)
         else:
             versions = []
             for path in files:
-                try:
-                    content = path.read_bytes()
-                except OSError as error:
-                    raise CommandError(
-                        f"{path}: cannot read the file ({error.strerror})", returncode=2
-                    ) from None
+                content = _read(path)
                 try:
                     versions.append(services.load_framework(content, path.name, actor))
                 except FrameworkFileError as error:
