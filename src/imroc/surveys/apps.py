@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
     name = "imroc.surveys"
     label = "surveys"
-    verbose_name = "Questionnaires"
+    verbose_name = _("Questionnaires")
 
     def ready(self):
         from imroc.core import demo, panels

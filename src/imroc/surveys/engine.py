@@ -30,6 +30,25 @@ MAX_TEXT_ANSWER = 2000
 EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
+def _(text: str) -> str:
+    """Marks a respondent's message for translation without needing Django here: the form
+    translates it when it is shown (see ``Problem``)."""
+    return text
+
+
+class Problem(str):
+    """A message about one answer: reads as English, and keeps its template and values so the
+    form can show it in the person's language."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params):
+        problem = super().__new__(cls, template % params if params else template)
+        problem.template, problem.params = template, params
+        return problem
+
+
 class DefinitionError(Exception):
     """A definition that cannot be used, with every problem found, in plain words."""
 
@@ -413,7 +432,7 @@ def _parse(item: dict, raw: Any) -> Any:
         codes = {o["code"] for o in item["options"]}
         values = [str(v) for v in values if str(v).strip()]
         if any(v not in codes for v in values):
-            raise ValueError("Choose from the options shown.")
+            raise ValueError(Problem(_("Choose from the options shown.")))
         return [o["code"] for o in item["options"] if o["code"] in values] or None
     if isinstance(raw, list):
         raw = raw[-1] if raw else ""
@@ -422,44 +441,46 @@ def _parse(item: dict, raw: Any) -> Any:
         return None
     if kind == "choice":
         if text not in {o["code"] for o in item["options"]}:
-            raise ValueError("Choose one of the options shown.")
+            raise ValueError(Problem(_("Choose one of the options shown.")))
         return text
     if kind == "boolean":
         if text.lower() in ("true", "yes", "1"):
             return True
         if text.lower() in ("false", "no", "0"):
             return False
-        raise ValueError("Choose yes or no.")
+        raise ValueError(Problem(_("Choose yes or no.")))
     if kind in ("integer", "decimal"):
         try:
             value = int(text) if kind == "integer" else float(text)
         except ValueError:
             raise ValueError(
-                "Enter a whole number, like 3."
+                Problem(_("Enter a whole number, like 3."))
                 if kind == "integer"
-                else "Enter a number, like 2.5."
+                else Problem(_("Enter a number, like 2.5."))
             ) from None
         if kind == "decimal" and not math.isfinite(value):
-            raise ValueError("Enter a number, like 2.5.")
+            raise ValueError(Problem(_("Enter a number, like 2.5.")))
         if abs(value) > 10**12:
-            raise ValueError("That number is too big. Check what you typed.")
+            raise ValueError(Problem(_("That number is too big. Check what you typed.")))
         low, high = item["min"], item["max"]
         if (low is not None and value < low) or (high is not None and value > high):
             if low is not None and high is not None:
-                raise ValueError(f"Enter a number from {low:g} to {high:g}.")
-            raise ValueError(f"Enter a number {'of at least ' + format(low, 'g') if low is not None else 'no more than ' + format(high, 'g')}.")  # fmt: skip
+                raise ValueError(Problem(_("Enter a number from %(low)s to %(high)s."), low=format(low, "g"), high=format(high, "g")))  # fmt: skip
+            if low is not None:
+                raise ValueError(Problem(_("Enter a number of at least %(low)s."), low=format(low, "g")))  # fmt: skip
+            raise ValueError(Problem(_("Enter a number no more than %(high)s."), high=format(high, "g")))  # fmt: skip
         return _number(value) if kind == "decimal" else value
     if kind == "date":
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError("Enter a real date, like 2024-03-31.") from None
+            raise ValueError(Problem(_("Enter a real date, like 2024-03-31."))) from None
         if day < EARLIEST_DATE or day.year > 2200:
-            raise ValueError("Enter a date between 1900 and 2200.")
+            raise ValueError(Problem(_("Enter a date between 1900 and 2200.")))
         return day.isoformat()
     limit = item["max_length"] or MAX_TEXT_ANSWER
     if len(text) > limit:
-        raise ValueError(f"Keep this to {limit} characters or fewer.")
+        raise ValueError(Problem(_("Keep this to %(limit)s characters or fewer."), limit=limit))
     return text
 
 
@@ -523,7 +544,9 @@ def check_answers(definition: dict, raw: dict[str, Any], *, final: bool) -> Chec
         try:
             value = _parse(item, raw[link_id])
         except ValueError as error:
-            checked.errors[link_id] = str(error)
+            checked.errors[link_id] = (
+                error.args[0] if error.args and isinstance(error.args[0], Problem) else str(error)
+            )
             continue
         if value is not None:
             checked.answers[link_id] = value
@@ -534,9 +557,9 @@ def check_answers(definition: dict, raw: dict[str, Any], *, final: bool) -> Chec
         for link_id, item in found.items():
             if item["required"] and shown[link_id] and link_id not in checked.answers and link_id not in checked.errors:  # fmt: skip
                 checked.errors[link_id] = (
-                    "Choose an answer."
+                    Problem(_("Choose an answer."))
                     if item["type"] in ("choice", "multi-choice", "boolean")
-                    else "Answer this question."
+                    else Problem(_("Answer this question."))
                 )
     return checked
 

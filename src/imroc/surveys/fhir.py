@@ -24,6 +24,8 @@ from typing import Any
 from django.utils.text import slugify
 
 from imroc.surveys import engine
+from imroc.surveys.engine import Problem
+from imroc.surveys.engine import _ as _
 
 BASE = "https://imroc.example.org/fhir"
 SCORING = f"{BASE}/StructureDefinition/scoring"
@@ -96,7 +98,7 @@ def _validated(data: dict, model) -> dict:
         resource = model.model_validate(data)
         return resource.model_dump(mode="json", exclude_none=True)
     except ValidationError as error:
-        raise FhirError(["The file is not a valid FHIR R4 Questionnaire.", *_plain_errors(error)]) from None  # fmt: skip
+        raise FhirError([Problem(_("The file is not a valid FHIR R4 Questionnaire.")), *_plain_errors(error)]) from None  # fmt: skip
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
         raise FhirError([f"The file is not a valid FHIR R4 Questionnaire: {str(error)[:200]}"]) from None  # fmt: skip
 
@@ -123,15 +125,17 @@ def parse_questionnaire(content: bytes) -> Parsed:
     from fhir.resources.R4B.questionnaire import Questionnaire
 
     if len(content) > MAX_BYTES:
-        raise FhirError(["The file is larger than 2 MB. A questionnaire file is much smaller."])
+        raise FhirError(
+            [Problem(_("The file is larger than 2 MB. A questionnaire file is much smaller."))]
+        )
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise FhirError(["The file is not text. Choose a FHIR Questionnaire saved as JSON."]) from None  # fmt: skip
+        raise FhirError([Problem(_("The file is not text. Choose a FHIR Questionnaire saved as JSON."))]) from None  # fmt: skip
     except (ValueError, RecursionError):
-        raise FhirError(["The file is not valid JSON. Choose a FHIR Questionnaire saved as JSON."]) from None  # fmt: skip
+        raise FhirError([Problem(_("The file is not valid JSON. Choose a FHIR Questionnaire saved as JSON."))]) from None  # fmt: skip
     if not isinstance(data, dict) or data.get("resourceType") != "Questionnaire":
-        raise FhirError(["The file is not a FHIR Questionnaire: its resourceType must be “Questionnaire”."])  # fmt: skip
+        raise FhirError([Problem(_("The file is not a FHIR Questionnaire: its resourceType must be “Questionnaire”."))])  # fmt: skip
     q = _validated(data, Questionnaire)
     problems: list[str] = []
     items = [_item(raw, problems) for raw in q.get("item") or []]
@@ -141,11 +145,11 @@ def parse_questionnaire(content: bytes) -> Parsed:
         try:
             scoring = json.loads(raw_scoring)
         except (ValueError, RecursionError):
-            problems.append("The imroc scoring extension does not hold valid JSON.")
+            problems.append(Problem(_("The imroc scoring extension does not hold valid JSON.")))
     title = (q.get("title") or q.get("name") or "").strip()[:200]
     key = slugify(q.get("name") or title)[:64].strip("-")
     if not title or not key:
-        problems.append("The questionnaire needs a title or a name.")
+        problems.append(Problem(_("The questionnaire needs a title or a name.")))
     if problems:
         raise FhirError(problems)
     try:
@@ -203,7 +207,7 @@ def _item(raw: dict, problems: list[str]) -> dict:
     kind = FROM_FHIR_TYPE.get(fhir_type)
     if kind is None:
         supported = ", ".join(sorted(FROM_FHIR_TYPE))
-        problems.append(f"Question “{link_id}” has the type “{fhir_type}”, which imroc cannot collect. Use one of: {supported}.")  # fmt: skip
+        problems.append(Problem(_("Question “%(link_id)s” has the type “%(type)s”, which imroc cannot collect. Use one of: %(supported)s."), link_id=link_id, type=fhir_type, supported=supported))  # fmt: skip
         kind = fhir_type
     if kind == "choice" and raw.get("repeats"):
         kind = "multi-choice"
@@ -219,7 +223,7 @@ def _item(raw: dict, problems: list[str]) -> dict:
         "items": [_item(child, problems) for child in raw.get("item") or []],
     }  # fmt: skip
     if raw.get("answerValueSet"):
-        problems.append(f"Question “{link_id}” takes its options from a value set; list the options in the file instead.")  # fmt: skip
+        problems.append(Problem(_("Question “%(link_id)s” takes its options from a value set; list the options in the file instead."), link_id=link_id))  # fmt: skip
     return item
 
 
@@ -358,6 +362,8 @@ def questionnaire_response(response, version, site_public_id, code: str | None) 
     }
     if response.score is not None:
         data["extension"] = [{"url": SCORE, "valueDecimal": response.score}]
+    if getattr(response, "language", ""):  # the language the questionnaire was shown in
+        data["language"] = response.language
     if code:
         data["subject"] = {"identifier": {"system": f"{RESPONDENT_SYSTEM}/{site_public_id}", "value": code}}  # fmt: skip
     if not data["item"]:

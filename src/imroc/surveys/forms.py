@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.forms import DATE_ERRORS, DateInput, ModelChoiceField, check_date
-from imroc.surveys import engine
+from imroc.surveys import engine, translation
 
-YES_NO = [("true", "Yes"), ("false", "No")]
+YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
 class AnswerForm(forms.Form):
@@ -52,7 +54,7 @@ class AnswerForm(forms.Form):
         self._errors = ErrorDict()
         self.cleaned_data = {}
         for link_id, message in checked.errors.items():
-            self.add_error(self.names.get(link_id), message)
+            self.add_error(self.names.get(link_id), translation.message(message))
 
 
 def _field(item: dict, kiosk: bool) -> forms.Field:
@@ -62,13 +64,13 @@ def _field(item: dict, kiosk: bool) -> forms.Field:
     if kind == "choice":
         return forms.ChoiceField(label=label, required=False, choices=[(o["code"], o["display"]) for o in item["options"]], widget=forms.RadioSelect(attrs=attrs))  # fmt: skip
     if kind == "multi-choice":
-        return forms.MultipleChoiceField(label=label, required=False, choices=[(o["code"], o["display"]) for o in item["options"]], widget=forms.CheckboxSelectMultiple(attrs=attrs), help_text="Choose all that apply.")  # fmt: skip
+        return forms.MultipleChoiceField(label=label, required=False, choices=[(o["code"], o["display"]) for o in item["options"]], widget=forms.CheckboxSelectMultiple(attrs=attrs), help_text=_("Choose all that apply."))  # fmt: skip
     if kind == "boolean":
         return forms.ChoiceField(label=label, required=False, choices=YES_NO, widget=forms.RadioSelect(attrs=attrs))  # fmt: skip
     if kind in ("integer", "decimal"):
         help_text = ""
         if item["min"] is not None and item["max"] is not None:
-            help_text = f"A number from {item['min']:g} to {item['max']:g}."
+            help_text = gettext("A number from %(low)s to %(high)s.") % {"low": format(item["min"], "g"), "high": format(item["max"], "g")}  # fmt: skip
         mode = "numeric" if kind == "integer" else "decimal"
         return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.TextInput(attrs={**attrs, "inputmode": mode, "class": "input-short"}))  # fmt: skip
     if kind == "date":
@@ -87,9 +89,12 @@ def _initial(item: dict, value):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="FHIR Questionnaire file (.json)",
-        help_text="A FHIR R4 Questionnaire your organisation holds a licence for. Up to 2 MB.",
-        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+        label=_("FHIR Questionnaire file (.json)"),
+        help_text=_("A FHIR R4 Questionnaire your organisation holds a licence for. Up to 2 MB."),
+        error_messages={
+            "required": _("Choose a file to upload."),
+            "empty": _("The file is empty."),
+        },
     )
 
 
@@ -97,29 +102,29 @@ class RespondentFields(forms.Form):
     """Who answered, as a code: from a reference the site already uses, or a code on paper."""
 
     reference = forms.CharField(
-        label="The person's reference", required=False, max_length=100,
-        help_text="Something your service already uses for this person, such as a record number. imroc never stores it: it keeps only a code made from it, so the same reference always gives the same code here.",
-        error_messages={"max_length": "Keep the reference to 100 characters or fewer."},
+        label=_("The person's reference"), required=False, max_length=100,
+        help_text=_("Something your service already uses for this person, such as a record number. imroc never stores it: it keeps only a code made from it, so the same reference always gives the same code here."),
+        error_messages={"max_length": _("Keep the reference to %(limit_value)d characters or fewer.")},
     )  # fmt: skip
     code = forms.CharField(
-        label="Or a code written on a paper form", required=False, max_length=20,
-        help_text="Like P-ABCD-2345. Leave both empty for an anonymous response.",
+        label=_("Or a code written on a paper form"), required=False, max_length=20,
+        help_text=_("Like P-ABCD-2345. Leave both empty for an anonymous response."),
         widget=forms.TextInput(attrs={"class": "input-short", "autocomplete": "off"}),
     )  # fmt: skip
 
     def clean(self):
         data = super().clean()
         if data.get("reference", "").strip() and data.get("code", "").strip():
-            self.add_error("code", "Give a reference or a code, not both.")
+            self.add_error("code", _("Give a reference or a code, not both."))
         return data
 
 
 class PaperForm(RespondentFields):
-    completed_on = forms.DateField(label="Date the form was filled in", widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
+    completed_on = forms.DateField(label=_("Date the form was filled in"), widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
     learner = ModelChoiceField(
-        label="Link to a recovery college learner", required=False, queryset=None,
-        help_text="Only if the person agreed: their answers will then be linked to their college record.",
-        error_messages={"invalid_choice": "Choose a learner from the list."},
+        label=_("Link to a recovery college learner"), required=False, queryset=None,
+        help_text=_("Only if the person agreed: their answers will then be linked to their college record."),
+        error_messages={"invalid_choice": _("Choose a learner from the list.")},
     )  # fmt: skip
     field_order = ["completed_on", "reference", "code", "learner"]
 
@@ -132,34 +137,34 @@ class PaperForm(RespondentFields):
             self.fields["learner"].label_from_instance = lambda lr: lr.display_name or str(lr)
 
     def clean_completed_on(self):
-        return check_date(self.cleaned_data.get("completed_on"), "The date", future_days=0)
+        return check_date(self.cleaned_data.get("completed_on"), _("The date"), future_days=0)
 
 
 class LinkForm(RespondentFields):
     days = forms.IntegerField(
-        label="Days the link works for", initial=14, min_value=1, max_value=90,
+        label=_("Days the link works for"), initial=14, min_value=1, max_value=90,
         widget=forms.NumberInput(attrs={"class": "input-short"}),
-        error_messages={"required": "Enter how many days.", "invalid": "Enter a whole number of days, like 14.",
-                        "min_value": "A link works for at least 1 day.", "max_value": "A link can work for at most 90 days."},
+        error_messages={"required": _("Enter how many days."), "invalid": _("Enter a whole number of days, like 14."),
+                        "min_value": _("A link works for at least 1 day."), "max_value": _("A link can work for at most 90 days.")},
     )  # fmt: skip
     field_order = ["days", "reference", "code"]
 
 
 class KioskForm(forms.Form):
     place = forms.CharField(
-        label="Where the kiosk is", max_length=100, help_text="For example: Willow Ward reception.",
-        error_messages={"required": "Say where the kiosk is.", "max_length": "Keep this to 100 characters or fewer."},
+        label=_("Where the kiosk is"), max_length=100, help_text=_("For example: Willow Ward reception."),
+        error_messages={"required": _("Say where the kiosk is."), "max_length": _("Keep this to %(limit_value)d characters or fewer.")},
     )  # fmt: skip
     hours = forms.IntegerField(
-        label="Hours to stay open", initial=8, min_value=1, max_value=72,
+        label=_("Hours to stay open"), initial=8, min_value=1, max_value=72,
         widget=forms.NumberInput(attrs={"class": "input-short"}),
-        error_messages={"required": "Enter how many hours.", "invalid": "Enter a whole number of hours, like 8.",
-                        "min_value": "A kiosk stays open at least 1 hour.", "max_value": "A kiosk can stay open at most 72 hours."},
+        error_messages={"required": _("Enter how many hours."), "invalid": _("Enter a whole number of hours, like 8."),
+                        "min_value": _("A kiosk stays open at least 1 hour."), "max_value": _("A kiosk can stay open at most 72 hours.")},
     )  # fmt: skip
 
 
 class MeasureForm(forms.Form):
-    score_key = forms.ChoiceField(label="Score to chart", error_messages={"invalid_choice": "Choose a score from the list.", "required": "Choose a score."})  # fmt: skip
+    score_key = forms.ChoiceField(label=_("Score to chart"), error_messages={"invalid_choice": _("Choose a score from the list."), "required": _("Choose a score.")})  # fmt: skip
 
     def __init__(self, *args, scores=(), **kwargs):
         super().__init__(*args, **kwargs)

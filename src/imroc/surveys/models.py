@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.models import PublicModel, TimestampedModel
 from imroc.measures.models import Measure
@@ -18,12 +19,12 @@ from imroc.programme.models import Programme, Site
 
 
 class Audience(models.TextChoices):
-    SERVICE_USERS = "service_users", "Service users"
-    CARERS = "carers", "Carers and families"
-    STAFF = "staff", "Staff"
-    LEARNERS = "learners", "Recovery college learners"
-    MIXED = "mixed", "Anyone"
-    SITE = "site", "The site as a whole"
+    SERVICE_USERS = "service_users", _("Service users")
+    CARERS = "carers", _("Carers and families")
+    STAFF = "staff", _("Staff")
+    LEARNERS = "learners", _("Recovery college learners")
+    MIXED = "mixed", _("Anyone")
+    SITE = "site", _("The site as a whole")
 
 
 class Instrument(PublicModel):
@@ -56,7 +57,8 @@ class Instrument(PublicModel):
 
 
 class InstrumentVersion(PublicModel):
-    """One published version of an instrument. Immutable: services never update one."""
+    """One published version of an instrument. Immutable: services never update its questions
+    or scoring. Only ``translations`` (display text in other languages) may be added later."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -65,8 +67,12 @@ class InstrumentVersion(PublicModel):
     language = models.CharField(max_length=10, default="en")
     # The checked definition: {"items": [...], "scoring": {...}} (see engine.normalise).
     definition = models.JSONField()
+    # Display text in other languages, by language code (see ``translation``):
+    # {"cy": {"title", "description", "items": {link id: {"text", "options": {code: label}}}}}.
+    # Scoring, codes and stored answers never depend on it.
+    translations = models.JSONField(default=dict, blank=True)
     validated = models.BooleanField(
-        default=False, help_text="A published, validated instrument. Ours are not validated."
+        default=False, help_text=_("A published, validated instrument. Ours are not validated.")
     )
     licence_holder = models.CharField(max_length=200, blank=True)
     commercial_use = models.BooleanField(null=True, blank=True)
@@ -125,10 +131,10 @@ class Respondent(PublicModel):
 
 
 class Mode(models.TextChoices):
-    PAPER = "paper", "Paper, entered by staff"
-    LINK = "link", "One-time link"
-    KIOSK = "kiosk", "Kiosk"
-    DEMO = "demo", "Demonstration data"
+    PAPER = "paper", _("Paper, entered by staff")
+    LINK = "link", _("One-time link")
+    KIOSK = "kiosk", _("Kiosk")
+    DEMO = "demo", _("Demonstration data")
 
 
 class ResponseLink(PublicModel):
@@ -188,6 +194,8 @@ class SurveyResponse(PublicModel):
     band = models.CharField(max_length=200, blank=True)
     missing = models.PositiveSmallIntegerField(default=0)
     prorated = models.BooleanField(default=False)
+    # The interface language the questionnaire was shown in ("en-gb", "cy"); blank when not known.
+    language = models.CharField(max_length=10, blank=True)
     link = models.OneToOneField(
         ResponseLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
     )

@@ -7,15 +7,17 @@ are never cached. A forged, used, cancelled or expired link opens nothing (404) 
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from imroc.core.access import public_view
 from imroc.surveys import queries, services, tokens
 from imroc.surveys.forms import AnswerForm
+from imroc.surveys.translation import shown
 
-NOT_FOUND = "This link does not work. It may have been copied wrongly: check it against the one you were given."  # fmt: skip
+NOT_FOUND = _("This link does not work. It may have been copied wrongly: check it against the one you were given.")  # fmt: skip
 
 
 def _closed(request, message: str, site=None):
@@ -39,8 +41,9 @@ def respond(request, link_token):
     if problem:
         return _closed(request, problem, link.site)
     version = link.version
+    display = shown(version)  # in the active language, falling back to the version's own
     with timezone.override(link.site.organisation.time_zone):
-        form = AnswerForm(version.definition, request.POST if request.method == "POST" else None, answers=link.draft)  # fmt: skip
+        form = AnswerForm(display.definition, request.POST if request.method == "POST" else None, answers=link.draft)  # fmt: skip
         saved = False
         if request.method == "POST":
             raw = form.raw()
@@ -50,14 +53,14 @@ def respond(request, link_token):
                     form.show(checked)
                     saved = True
                 else:
-                    services.submit_link(link, raw)
-                    return render(request, "surveys/respond/thanks.html", {"version": version, "site_name": link.site.name})  # fmt: skip
+                    services.submit_link(link, raw, language=translation.get_language() or "")
+                    return render(request, "surveys/respond/thanks.html", {"version": version, "shown": display, "site_name": link.site.name})  # fmt: skip
             except services.LinkClosed as closed:
                 return _closed(request, str(closed), link.site)
             except services.AnswerError as error:
                 form.show(error.checked)
         return render(request, "surveys/respond/form.html", {
-            "version": version, "form": form, "site_name": link.site.name, "expires_at": link.expires_at,
+            "version": version, "shown": display, "form": form, "site_name": link.site.name, "expires_at": link.expires_at,
             "saved": saved, "can_save": True,
         })  # fmt: skip
 
@@ -73,10 +76,11 @@ def kiosk(request, kiosk_token):
     if problem:
         return _closed(request, problem, session.site)
     version = session.version
-    form = AnswerForm(version.definition, request.POST if request.method == "POST" else None, kiosk=True)  # fmt: skip
+    display = shown(version)
+    form = AnswerForm(display.definition, request.POST if request.method == "POST" else None, kiosk=True)  # fmt: skip
     if request.method == "POST":
         try:
-            services.submit_kiosk(session, form.raw())
+            services.submit_kiosk(session, form.raw(), language=translation.get_language() or "")
         except services.LinkClosed as closed:
             return _closed(request, str(closed), session.site)
         except services.AnswerError as error:
@@ -85,6 +89,6 @@ def kiosk(request, kiosk_token):
             # A new page with a blank form: the last person's answers are gone from this device.
             return redirect(request.path + "?sent=1")
     return render(request, "surveys/respond/form.html", {
-        "version": version, "form": form, "site_name": session.site.name, "kiosk": session,
+        "version": version, "shown": display, "form": form, "site_name": session.site.name, "kiosk": session,
         "sent": request.GET.get("sent") == "1" and request.method == "GET",
     })  # fmt: skip

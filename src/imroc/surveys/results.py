@@ -11,6 +11,8 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from imroc.core import suppression
 from imroc.surveys import engine
 from imroc.surveys.models import Mode
@@ -31,7 +33,7 @@ class Cell:
 
     def __str__(self) -> str:
         if self.hidden:
-            return f"fewer than {suppression.threshold()}"
+            return _("fewer than %(small)d") % {"small": suppression.threshold()}
         return f"{self.n:,}"
 
 
@@ -111,7 +113,12 @@ def _distribution(scores: list[float], score_range) -> list[tuple[str, Cell]]:
     out = []
     for b in range(bins):
         start, end = low + b * width, low + (b + 1) * width
-        label = f"{start:g} to {end:g}" if b == bins - 1 else f"{start:g} to under {end:g}"
+        values = {"start": format(start, "g"), "end": format(end, "g")}
+        label = (
+            _("%(start)s to %(end)s") % values
+            if b == bins - 1
+            else _("%(start)s to under %(end)s") % values
+        )
         out.append((label, Cell(counts[b])))
     return out
 
@@ -120,7 +127,7 @@ def _pairs(rows) -> tuple[int, dict | None]:
     """Baseline (first) and follow-up (latest, on a later day) scores per respondent code."""
     firsts: dict[int, tuple] = {}
     lasts: dict[int, tuple] = {}
-    for day, value, respondent, *_ in rows:  # rows come in date order
+    for day, value, respondent, *_rest in rows:  # rows come in date order
         if respondent is None or value is None:
             continue
         firsts.setdefault(respondent, (day, value))

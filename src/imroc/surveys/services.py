@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imroc.core import audit, suppression
 from imroc.core.audit import SystemActor
@@ -23,6 +25,7 @@ from imroc.measures import services as measure_services
 from imroc.measures.models import DataPoint
 from imroc.programme.models import Programme, Site
 from imroc.surveys import engine, fhir
+from imroc.surveys import translation as translations
 from imroc.surveys.models import (
     Instrument,
     InstrumentVersion,
@@ -105,13 +108,15 @@ def import_fhir(site: Site, *, content: bytes, filename: str, actor) -> tuple[In
     """Load a site's licensed questionnaire from a FHIR file. All or nothing."""
     name = clean_name(filename)
     if not name.lower().endswith(".json"):
-        raise SurveyError("Choose a FHIR Questionnaire saved as a .json file.", "file")
+        raise SurveyError(_("Choose a FHIR Questionnaire saved as a .json file."), "file")
     if not content:
-        raise SurveyError("The file is empty.", "file")
+        raise SurveyError(_("The file is empty."), "file")
     try:
         parsed = fhir.parse_questionnaire(content)
     except fhir.FhirError as error:
-        raise SurveyError(" ".join(error.problems[:10]), "file") from None
+        raise SurveyError(
+            " ".join(translations.message(p) for p in error.problems[:10]), "file"
+        ) from None
     with transaction.atomic():
         return _add_version(site.programme, site, parsed, actor=actor, source=name)
 
@@ -159,7 +164,59 @@ def self_assessment_data(framework_version) -> dict:
 
 
 def bundled_files() -> list[Path]:
-    return sorted(DATA_DIR.glob("*.yaml"))
+    """Our instrument files; their translations (<key>.<language>.yaml) are loaded with them."""
+    return sorted(p for p in DATA_DIR.glob("*.yaml") if not translations.is_translation_file(p))
+
+
+def load_translation(version: InstrumentVersion, parsed: translations.Parsed, *, actor) -> bool:
+    """Store one language's display text for a version. True if it changed. Call inside atomic().
+
+    Only display text changes: the definition, its checksum, scoring and stored answers do not,
+    so the version stays the same published version.
+    """
+    try:
+        content = translations.check(parsed, version)
+    except translations.TranslationError as error:
+        raise SurveyError("\n".join(error.problems)) from None
+    stored = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    current = dict(stored.translations or {})
+    if current.get(parsed.language) == content:
+        version.translations = current
+        return False
+    before = current.get(parsed.language)
+    current[parsed.language] = content
+    stored.translations = current
+    stored.save(update_fields=["translations", "updated_at"])
+    version.translations = current
+    audit.record(
+        actor, "survey.instrument.translation", version.instrument, site=version.instrument.site,
+        object_repr=f"{version} in {parsed.language}",
+        before={"language": parsed.language, "items": len(before["items"])} if before else None,
+        after={"version": version.number, "language": parsed.language, "items": len(content["items"]),
+               "source": parsed.source[:200], "missing": len(translations.missing(version, parsed.language))},
+    )  # fmt: skip
+    return True
+
+
+def read_translations(path: Path) -> list[translations.Parsed]:
+    """The translation files beside an instrument file, read and checked for shape."""
+    out = []
+    for each in translations.files_for(path):
+        try:
+            out.append(translations.read(each))
+        except translations.TranslationError as error:
+            raise SurveyError("\n".join(error.problems)) from None
+    return out
+
+
+def load_translation_file(version: InstrumentVersion, path: Path, *, actor) -> bool:
+    """Load one translation file onto a version (a site's own, or ours). All or nothing."""
+    try:
+        parsed = translations.read(path)
+    except translations.TranslationError as error:
+        raise SurveyError("\n".join(error.problems)) from None
+    with transaction.atomic():
+        return load_translation(version, parsed, actor=actor)
 
 
 def load_programme_instruments(programme: Programme, *, actor, paths=None) -> list[tuple[InstrumentVersion, bool]]:  # fmt: skip
@@ -172,15 +229,19 @@ def load_programme_instruments(programme: Programme, *, actor, paths=None) -> li
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
             raise SurveyError(f"{Path(path).name}: cannot read the file ({error}).") from None
-        parsed.append((parsed_from_data(data, Path(path).name), Path(path).name))
+        parsed.append((parsed_from_data(data, Path(path).name), Path(path).name, read_translations(Path(path))))  # fmt: skip
     framework_version = framework_queries.current_version(programme.framework_key)
     if framework_version is not None and paths is None:
         data = self_assessment_data(framework_version)
-        parsed.append((parsed_from_data(data, "framework"), str(framework_version)))
+        parsed.append((parsed_from_data(data, "framework"), str(framework_version), []))
     with transaction.atomic():
-        return [
-            _add_version(programme, None, p, actor=actor, source=source) for p, source in parsed
-        ]
+        loaded = []
+        for p, source, translated in parsed:
+            version, created = _add_version(programme, None, p, actor=actor, source=source)
+            for each in translated:
+                load_translation(version, each, actor=actor)
+            loaded.append((version, created))
+        return loaded
 
 
 # --- Respondents -------------------------------------------------------------------------------
@@ -225,7 +286,7 @@ def respondent_for(site: Site, *, reference: str = "", code: str = "", learner=N
     """The pseudonymous respondent for a reference, a code or a college learner; None if none given."""
     if learner is not None:
         if learner.college.site_id != site.pk:
-            raise SurveyError("Choose a learner of this site's college.", "learner")
+            raise SurveyError(_("Choose a learner of this site's college."), "learner")
         existing = Respondent.objects.filter(site=site, learner=learner).first()
         if existing:
             return existing
@@ -234,11 +295,11 @@ def respondent_for(site: Site, *, reference: str = "", code: str = "", learner=N
         code = pseudonym(site, reference)
     elif code.strip():
         if not valid_code(code):
-            raise SurveyError("Enter the code as it is written, like P-ABCD-2345.", "code")
+            raise SurveyError(_("Enter the code as it is written, like P-ABCD-2345."), "code")
         code = normal_code(code)
     else:
         return None
-    respondent, _ = Respondent.objects.get_or_create(site=site, code=code)
+    respondent, _created = Respondent.objects.get_or_create(site=site, code=code)
     if learner is not None and respondent.learner_id != learner.pk:
         respondent.learner = learner
         respondent.save(update_fields=["learner", "updated_at"])
@@ -253,7 +314,7 @@ def _checked_or_raise(version: InstrumentVersion, raw: dict) -> dict:
     if checked.errors:
         raise AnswerError(checked)
     if not checked.answers:
-        checked.errors["_"] = "Answer at least one question."
+        checked.errors["_"] = engine.Problem(engine._("Answer at least one question."))
         raise AnswerError(checked)
     return checked.answers
 
@@ -293,14 +354,14 @@ def record_paper_response(
 def _check_visible(site: Site, version: InstrumentVersion) -> None:
     instrument = version.instrument
     if instrument.programme_id != site.programme_id or instrument.site_id not in (None, site.pk):
-        raise SurveyError("This questionnaire is not available to this site.")
+        raise SurveyError(_("This questionnaire is not available to this site."))
 
 
 # --- One-time links ----------------------------------------------------------------------------
 
-EXPIRED = "This link has expired, so it cannot take answers any more. Ask the person who gave it to you for a new one."  # fmt: skip
-USED = "This link has already been used to send answers, and each link works once. Thank you for taking part."  # fmt: skip
-CANCELLED = "This link was cancelled by the service. Ask the person who gave it to you for a new one."  # fmt: skip
+EXPIRED = gettext_lazy("This link has expired, so it cannot take answers any more. Ask the person who gave it to you for a new one.")  # fmt: skip
+USED = gettext_lazy("This link has already been used to send answers, and each link works once. Thank you for taking part.")  # fmt: skip
+CANCELLED = gettext_lazy("This link was cancelled by the service. Ask the person who gave it to you for a new one.")  # fmt: skip
 
 
 def link_problem(link: ResponseLink, now=None) -> str | None:
@@ -317,7 +378,7 @@ def link_problem(link: ResponseLink, now=None) -> str | None:
 def create_link(site: Site, version: InstrumentVersion, *, actor, days: int, respondent=None) -> ResponseLink:  # fmt: skip
     _check_visible(site, version)
     if not 1 <= days <= 90:
-        raise SurveyError("A link can last from 1 to 90 days.", "days")
+        raise SurveyError(_("A link can last from 1 to 90 days."), "days")
     with transaction.atomic():
         link = ResponseLink.objects.create(
             site=site, version=version, respondent=respondent, created_by=audit.user_of(actor),
@@ -334,7 +395,7 @@ def cancel_link(link: ResponseLink, *, actor) -> None:
     with transaction.atomic():
         stored = ResponseLink.objects.select_for_update().get(pk=link.pk)
         if stored.used_at or stored.cancelled_at:
-            raise SurveyError("This link has already been used or cancelled.")
+            raise SurveyError(_("This link has already been used or cancelled."))
         stored.cancelled_at = timezone.now()
         stored.draft = {}  # nothing half-answered is kept once the link cannot be used
         stored.save(update_fields=["cancelled_at", "draft", "updated_at"])
@@ -358,8 +419,11 @@ def save_link_draft(link: ResponseLink, raw: dict) -> engine.Checked:
     return checked
 
 
-def submit_link(link: ResponseLink, raw: dict) -> SurveyResponse:
-    """The final submit: once only, before expiry. Nothing is written if any check fails."""
+def submit_link(link: ResponseLink, raw: dict, *, language: str = "") -> SurveyResponse:
+    """The final submit: once only, before expiry. Nothing is written if any check fails.
+
+    ``language`` is the language the questionnaire was shown in; answers are codes, so the
+    score does not depend on it."""
     version = link.version
     with transaction.atomic():
         stored = ResponseLink.objects.select_for_update().get(pk=link.pk)
@@ -370,7 +434,7 @@ def submit_link(link: ResponseLink, raw: dict) -> SurveyResponse:
         response = SurveyResponse.objects.create(
             site=stored.site, version=version, instrument=version.instrument,
             respondent_id=stored.respondent_id, completed_on=timezone.localdate(), mode=Mode.LINK,
-            link=stored, **scored_fields(version, answers),
+            link=stored, language=language[:10], **scored_fields(version, answers),
         )  # fmt: skip
         stored.used_at = timezone.now()
         stored.draft = {}
@@ -381,15 +445,17 @@ def submit_link(link: ResponseLink, raw: dict) -> SurveyResponse:
 
 # --- Kiosks ------------------------------------------------------------------------------------
 
-KIOSK_CLOSED = "This kiosk is closed. Ask a member of staff if you would like to give feedback."
+KIOSK_CLOSED = gettext_lazy(
+    "This kiosk is closed. Ask a member of staff if you would like to give feedback."
+)
 
 
 def open_kiosk(site: Site, version: InstrumentVersion, *, actor, place: str, hours: int) -> KioskSession:  # fmt: skip
     _check_visible(site, version)
     if not place.strip():
-        raise SurveyError("Say where the kiosk is, such as “Willow Ward reception”.", "place")
+        raise SurveyError(_("Say where the kiosk is, such as “Willow Ward reception”."), "place")
     if not 1 <= hours <= 72:
-        raise SurveyError("A kiosk can stay open from 1 to 72 hours.", "hours")
+        raise SurveyError(_("A kiosk can stay open from 1 to 72 hours."), "hours")
     with transaction.atomic():
         kiosk = KioskSession.objects.create(
             site=site, version=version, place=place.strip()[:100], opened_by=audit.user_of(actor),
@@ -419,7 +485,7 @@ def close_kiosk(kiosk: KioskSession, *, actor) -> None:
     kiosk.closed_at = stored.closed_at
 
 
-def submit_kiosk(kiosk: KioskSession, raw: dict) -> SurveyResponse:
+def submit_kiosk(kiosk: KioskSession, raw: dict, *, language: str = "") -> SurveyResponse:
     version = kiosk.version
     with transaction.atomic():
         stored = KioskSession.objects.select_for_update().get(pk=kiosk.pk)
@@ -430,7 +496,7 @@ def submit_kiosk(kiosk: KioskSession, raw: dict) -> SurveyResponse:
         response = SurveyResponse.objects.create(
             site=stored.site, version=version, instrument=version.instrument,
             completed_on=timezone.localdate(), mode=Mode.KIOSK, kiosk=stored,
-            **scored_fields(version, answers),
+            language=language[:10], **scored_fields(version, answers),
         )  # fmt: skip
         _audit_response(RESPONDENT_ACTOR, response, stored.site)
     return response
@@ -473,7 +539,7 @@ def score_to_measure(site: Site, instrument: Instrument, *, score_key: str, acto
         s["key"]: s["label"] for s in latest.definition["scoring"]["subscales"]
     }
     if latest.definition["scoring"]["method"] == "none" or score_key not in labels:
-        raise SurveyError("This questionnaire has no such score.", "score_key")
+        raise SurveyError(_("This questionnaire has no such score."), "score_key")
     rows = queries.score_rows(site, instrument, score_key)
     means = monthly_means(rows)
     with transaction.atomic():

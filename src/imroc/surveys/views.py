@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.core import suppression, tables
@@ -22,6 +25,7 @@ from imroc.surveys.forms import (
     PaperForm,
 )
 from imroc.surveys.tables import instruments_table, monthly_results_table
+from imroc.surveys.translation import shown
 
 
 def _instrument_or_404(request, public_id):
@@ -79,7 +83,7 @@ def import_instrument(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > fhir.MAX_BYTES:
-            form.add_error("file", "The file is larger than 2 MB. A questionnaire file is much smaller.")  # fmt: skip
+            form.add_error("file", _("The file is larger than 2 MB. A questionnaire file is much smaller."))  # fmt: skip
         else:
             try:
                 version, created = services.import_fhir(
@@ -89,9 +93,9 @@ def import_instrument(request):
                 form.add_error("file", str(error))
             else:
                 if created:
-                    messages.success(request, f"Imported “{version.title}”, version {version.number}. It is ready to use.")  # fmt: skip
+                    messages.success(request, _("Imported “%(title)s”, version %(number)s. It is ready to use.") % {"title": version.title, "number": version.number})  # fmt: skip
                 else:
-                    messages.info(request, "This file is the same as the latest version, so nothing changed.")  # fmt: skip
+                    messages.info(request, _("This file is the same as the latest version, so nothing changed."))  # fmt: skip
                 return _back(version.instrument, site)
     return render(request, "surveys/import.html", _ctx(request, form=form))
 
@@ -108,7 +112,9 @@ def instrument_detail(request, instrument):
         kiosk.url = kiosk_url(request, kiosk)
     return render(request, "surveys/instrument.html", _ctx(
         request, instrument=instrument, version=version, versions=queries.versions(instrument),
-        preview=AnswerForm(version.definition), score_range=engine.score_range(version.definition),
+        shown=shown(version), preview=AnswerForm(shown(version).definition),
+        languages=[(code, name) for code, name in settings.LANGUAGES if code in (version.translations or {})],
+        score_range=engine.score_range(version.definition),
         scoring=version.definition["scoring"], links=links, kiosks=kiosks,
     ))  # fmt: skip
 
@@ -136,7 +142,7 @@ def paper_entry(request, instrument):
     learners = queries.learners(site)
     posted = request.POST if request.method == "POST" else None
     form = PaperForm(posted, learners=learners if learners.exists() else None)
-    answers = AnswerForm(version.definition, posted)
+    answers = AnswerForm(shown(version).definition, posted)
     if request.method == "POST":
         form_ok = form.is_valid()
         checked = engine.check_answers(version.definition, answers.raw(), final=True)
@@ -156,8 +162,10 @@ def paper_entry(request, instrument):
             except services.AnswerError as error:
                 answers.show(error.checked)
             else:
-                code = f" The person's code is {respondent.code}." if respondent else ""
-                messages.success(request, f"Saved the response.{code} You can enter another.")
+                if respondent:
+                    messages.success(request, _("Saved the response. The person's code is %(code)s. You can enter another.") % {"code": respondent.code})  # fmt: skip
+                else:
+                    messages.success(request, _("Saved the response. You can enter another."))
                 return redirect("surveys:paper", site=site.slug, instrument=instrument.public_id)
     return render(request, "surveys/paper.html", _ctx(
         request, instrument=instrument, version=version, form=form, answers=answers,
@@ -179,12 +187,12 @@ def link_create(request, instrument):
         except services.SurveyError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            messages.success(request, "Made a one-time link. Give or send it to the person.")
+            messages.success(request, _("Made a one-time link. Give or send it to the person."))
             return redirect("surveys:link", site=site.slug, instrument=instrument.public_id, link=link.public_id)  # fmt: skip
     return render(request, "surveys/form.html", _ctx(
-        request, instrument=instrument, form=form, title=f"Make a one-time link to “{instrument.title}”",
-        intro="The person can answer on a phone or computer without an account. They can save and come back with the same link until it expires. It works for one final submission.",
-        submit="Make the link",
+        request, instrument=instrument, form=form, title=_("Make a one-time link to “%(title)s”") % {"title": instrument.title},
+        intro=_("The person can answer on a phone or computer without an account. They can save and come back with the same link until it expires. It works for one final submission."),
+        submit=_("Make the link"),
     ))  # fmt: skip
 
 
@@ -202,7 +210,9 @@ def link_detail(request, instrument, link):
         except services.SurveyError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Cancelled the link. It no longer opens the questionnaire.")
+            messages.success(
+                request, _("Cancelled the link. It no longer opens the questionnaire.")
+            )
         return redirect("surveys:link", site=site.slug, instrument=instrument.public_id, link=link.public_id)  # fmt: skip
     return render(request, "surveys/link.html", _ctx(
         request, instrument=instrument, link=link, url=respond_url(request, link),
@@ -223,12 +233,12 @@ def kiosk_open(request, instrument):
         except services.SurveyError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, f"Opened the kiosk. On the kiosk device, open {kiosk_url(request, kiosk)}")  # fmt: skip
+            messages.success(request, _("Opened the kiosk. On the kiosk device, open %(url)s") % {"url": kiosk_url(request, kiosk)})  # fmt: skip
             return _back(instrument, site)
     return render(request, "surveys/form.html", _ctx(
-        request, instrument=instrument, form=form, title=f"Open a kiosk for “{instrument.title}”",
-        intro="A kiosk is a shared device, such as a tablet at a ward or college reception. After each person sends their answers it shows a fresh, blank form; nobody can go back to the last person's answers.",
-        submit="Open the kiosk",
+        request, instrument=instrument, form=form, title=_("Open a kiosk for “%(title)s”") % {"title": instrument.title},
+        intro=_("A kiosk is a shared device, such as a tablet at a ward or college reception. After each person sends their answers it shows a fresh, blank form; nobody can go back to the last person's answers."),
+        submit=_("Open the kiosk"),
     ))  # fmt: skip
 
 
@@ -241,7 +251,7 @@ def kiosk_close(request, instrument, kiosk):
     if kiosk is None:
         raise Http404("No such kiosk")
     services.close_kiosk(kiosk, actor=request.user)
-    messages.success(request, f"Closed the kiosk at {kiosk.place}.")
+    messages.success(request, _("Closed the kiosk at %(place)s.") % {"place": kiosk.place})
     return _back(instrument, site)
 
 
@@ -249,7 +259,7 @@ def _scores(version):
     scoring = version.definition["scoring"]
     if scoring["method"] == "none":
         return []
-    return [("total", "Total score")] + [(s["key"], s["label"]) for s in scoring["subscales"]]
+    return [("total", _("Total score"))] + [(s["key"], s["label"]) for s in scoring["subscales"]]
 
 
 @site_view()
@@ -275,7 +285,7 @@ def score_measure(request, instrument):
     version = _current_or_404(instrument)
     form = MeasureForm(request.POST, scores=_scores(version))
     if not form.is_valid():
-        messages.error(request, "Choose a score to chart.")
+        messages.error(request, _("Choose a score to chart."))
         return redirect("surveys:results", site=site.slug, instrument=instrument.public_id)
     try:
         measure, counts = services.score_to_measure(site, instrument, score_key=form.cleaned_data["score_key"], actor=request.user)  # fmt: skip
@@ -284,9 +294,12 @@ def score_measure(request, instrument):
         return redirect("surveys:results", site=site.slug, instrument=instrument.public_id)
     messages.success(
         request,
-        f"Charted the monthly mean scores: {counts['created']} new month{'s' if counts['created'] != 1 else ''}, "
-        f"{counts['corrected']} updated. Months with fewer than {suppression.threshold()} responses are left out.",
-    )
+        ngettext(
+            "Charted the monthly mean scores: %(created)d new month, %(corrected)d updated. Months with fewer than %(small)d responses are left out.",
+            "Charted the monthly mean scores: %(created)d new months, %(corrected)d updated. Months with fewer than %(small)d responses are left out.",
+            counts["created"],
+        ) % {"created": counts["created"], "corrected": counts["corrected"], "small": suppression.threshold()},
+    )  # fmt: skip
     return redirect("measures:detail", site=site.slug, measure=measure.public_id)
 
 
