@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeasuresConfig(AppConfig):
     name = "imroc.measures"
     label = "measures"
-    verbose_name = "Measures"
+    verbose_name = _("Measures")
 
     def ready(self):
         from imroc.core import demo, panels

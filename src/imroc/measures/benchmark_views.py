@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from imroc.core import tables
@@ -63,9 +64,9 @@ def site_benchmarks(request):
         programme_services.set_benchmark_naming(site, named=named, actor=request.user)
         messages.success(
             request,
-            "Other sites now see your site's name in benchmarks."
+            _("Other sites now see your site's name in benchmarks.")
             if named
-            else "Other sites now see your site as an anonymous label.",
+            else _("Other sites now see your site as an anonymous label."),
         )
         return redirect("measures:benchmarks", site=site.slug)
     if tables.wants_export(request):

@@ -17,6 +17,8 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from imroc import spc
 from imroc.assessment.models import AssessmentRound, Consensus
@@ -67,7 +69,7 @@ def site_labels(sites: list[Site], viewer: Site | None) -> dict[int, tuple[str, 
         else:
             hidden.append(site.pk)
     for index, site_id in enumerate(sorted(hidden, key=_key)):
-        labels[site_id] = (f"Site {_letters(index)}", False)
+        labels[site_id] = (_("Site %(letters)s") % {"letters": _letters(index)}, False)
     return labels
 
 
@@ -88,12 +90,12 @@ class FunnelRow:
     @property
     def reading(self) -> str:
         if self.outside == "high":
-            return "Higher than the programme average, beyond what chance explains"
+            return _("Higher than the programme average, beyond what chance explains")
         if self.outside == "low":
-            return "Lower than the programme average, beyond what chance explains"
+            return _("Lower than the programme average, beyond what chance explains")
         if not self.within_95:
-            return "Near the edge of what chance explains: worth a look"
-        return "In line with the programme average"
+            return _("Near the edge of what chance explains: worth a look")
+        return _("In line with the programme average")
 
 
 @dataclass
@@ -140,16 +142,33 @@ def funnel_benchmark(
     l95, u95 = plot.limits(curve_n, 0.95)
     l998, u998 = plot.limits(curve_n, 0.998)
     you = next((r for r in rows if r.is_you), None)
-    description = (
-        f"Each point is a site: its share for {year} against how many cases it had. "
-        f"The programme average is {100 * plot.target:.1f}%. "
-        + (
-            f"{you.label} is at {you.percent:.1f}% of {int(you.denominator):,}: {you.reading.lower()}. "
-            if you
-            else ""
+    parts = [
+        _(
+            "Each point is a site: its share for %(year)s against how many cases it had. "
+            "The programme average is %(average)s%%."
         )
-        + f"{sum(1 for r in rows if r.outside)} of {len(rows)} sites are outside the 99.8% limits."
+        % {"year": year, "average": f"{100 * plot.target:.1f}"}
+    ]
+    if you:
+        parts.append(
+            _("%(site)s is at %(share)s%% of %(cases)s: %(reading)s.")
+            % {
+                "site": you.label,
+                "share": f"{you.percent:.1f}",
+                "cases": f"{int(you.denominator):,}",
+                "reading": you.reading[:1].lower() + you.reading[1:],
+            }
+        )
+    outside = sum(1 for r in rows if r.outside)
+    parts.append(
+        ngettext(
+            "%(outside)d of %(count)d site is outside the 99.8%% limits.",
+            "%(outside)d of %(count)d sites are outside the 99.8%% limits.",
+            len(rows),
+        )
+        % {"outside": outside, "count": len(rows)}
     )
+    description = " ".join(parts)
     chart = FunnelChart(
         title=f"{shared.name}, {year}",
         description=description,

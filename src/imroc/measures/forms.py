@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.forms import (
     DATE_ERRORS,
@@ -15,11 +18,14 @@ from imroc.core.forms import (
 from imroc.measures import parsing
 from imroc.measures.models import ChartType, DataType, Direction, Frequency, Kind, Weekday
 
-CHOICE = {"invalid_choice": "Choose from the list.", "invalid_pk_value": "Choose from the list."}
+CHOICE = {
+    "invalid_choice": _("Choose from the list."),
+    "invalid_pk_value": _("Choose from the list."),
+}
 NUMBER = {
-    "invalid": "Enter a number, like 30 or 12.5.",
-    "max_digits": "That number is too long.",
-    "max_decimal_places": "Use no more than 4 decimal places.",
+    "invalid": _("Enter a number, like 30 or 12.5."),
+    "max_digits": _("That number is too long."),
+    "max_decimal_places": _("Use no more than 4 decimal places."),
 }
 
 
@@ -27,44 +33,46 @@ class DefinitionForm(forms.Form):
     """What a measure is: shared by site measures and programme measures."""
 
     name = forms.CharField(
-        label="Name", max_length=200, help_text="Short and plain, like “Peer support workers employed”.",
-        error_messages={"required": "Enter the measure's name.", "max_length": "Keep the name to 200 characters or fewer."},
+        label=_("Name"), max_length=200, help_text=_("Short and plain, like “Peer support workers employed”."),
+        error_messages={"required": _("Enter the measure's name."), "max_length": _("Keep the name to 200 characters or fewer.")},
     )  # fmt: skip
     definition = text_field(
-        "What it measures", required=True, max_length=4000,
-        help_text="In plain English: what is counted, who is included, and where the numbers come from.",
-        required_message="Say in plain English what the measure counts.",
+        _("What it measures"), required=True, max_length=4000,
+        help_text=_("In plain English: what is counted, who is included, and where the numbers come from."),
+        required_message=_("Say in plain English what the measure counts."),
     )  # fmt: skip
-    kind = forms.ChoiceField(label="Type of measure", choices=Kind.choices, error_messages=CHOICE)
+    kind = forms.ChoiceField(
+        label=_("Type of measure"), choices=Kind.choices, error_messages=CHOICE
+    )
     data_type = forms.ChoiceField(
-        label="Kind of data", choices=DataType.choices, error_messages=CHOICE,
-        help_text="Shares and rates are entered as two numbers: how many, out of how many.",
+        label=_("Kind of data"), choices=DataType.choices, error_messages=CHOICE,
+        help_text=_("Shares and rates are entered as two numbers: how many, out of how many."),
     )  # fmt: skip
     chart_type = forms.ChoiceField(
-        label="Chart", required=False, error_messages=CHOICE,
-        choices=[("", "The usual chart for this kind of data (recommended)"), *ChartType.choices],
-        help_text="XmR suits any data; p for shares, u for rates, c for counts, g or t for time or cases between rare events.",
+        label=_("Chart"), required=False, error_messages=CHOICE,
+        choices=[("", _("The usual chart for this kind of data (recommended)")), *ChartType.choices],
+        help_text=_("XmR suits any data; p for shares, u for rates, c for counts, g or t for time or cases between rare events."),
     )  # fmt: skip
     unit = forms.CharField(
-        label="Unit", max_length=60, required=False,
-        help_text="For example: people, days, score. Shares are shown as percentages.",
-        error_messages={"max_length": "Keep the unit to 60 characters or fewer."},
+        label=_("Unit"), max_length=60, required=False,
+        help_text=_("For example: people, days, score. Shares are shown as percentages."),
+        error_messages={"max_length": _("Keep the unit to 60 characters or fewer.")},
     )  # fmt: skip
     rate_per = forms.IntegerField(
-        label="Show rates per", min_value=1, max_value=1_000_000, initial=1, required=False,
-        help_text="For rates only: for example 1000 for “per 1,000 bed days”.",
-        error_messages={"invalid": "Enter a whole number, like 1000.", "min_value": "Enter 1 or more.",
-                        "max_value": "Enter 1,000,000 or less."},
+        label=_("Show rates per"), min_value=1, max_value=1_000_000, initial=1, required=False,
+        help_text=_("For rates only: for example 1000 for “per 1,000 bed days”."),
+        error_messages={"invalid": _("Enter a whole number, like 1000."), "min_value": _("Enter 1 or more."),
+                        "max_value": _("Enter 1,000,000 or less.")},
     )  # fmt: skip
     improvement = forms.ChoiceField(
-        label="Which direction is better", choices=Direction.choices, error_messages=CHOICE
+        label=_("Which direction is better"), choices=Direction.choices, error_messages=CHOICE
     )
     frequency = forms.ChoiceField(
-        label="How often it is reported", choices=Frequency.choices, error_messages=CHOICE
+        label=_("How often it is reported"), choices=Frequency.choices, error_messages=CHOICE
     )
     week_starts_on = forms.TypedChoiceField(
-        label="Weeks start on", choices=Weekday.choices, coerce=int, initial=0, required=False,
-        help_text="For weekly measures only.", error_messages=CHOICE,
+        label=_("Weeks start on"), choices=Weekday.choices, coerce=int, initial=0, required=False,
+        help_text=_("For weekly measures only."), error_messages=CHOICE,
     )  # fmt: skip
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -80,29 +88,32 @@ class DefinitionForm(forms.Form):
 
 class MeasureForm(DefinitionForm):
     target = forms.DecimalField(
-        label="Target", required=False, max_digits=14, decimal_places=4,
-        help_text="Optional. In the measure's unit; for shares, a percentage such as 80.",
+        label=_("Target"), required=False, max_digits=14, decimal_places=4,
+        help_text=_("Optional. In the measure's unit; for shares, a percentage such as 80."),
         error_messages=NUMBER,
     )  # fmt: skip
     target_date = forms.DateField(
-        label="Reach the target by", required=False, widget=DateInput(), error_messages=DATE_ERRORS
+        label=_("Reach the target by"),
+        required=False,
+        widget=DateInput(),
+        error_messages=DATE_ERRORS,
     )
     team = ModelChoiceField(
-        label="Team",
+        label=_("Team"),
         queryset=None,
         required=False,
-        empty_label="The whole site",
+        empty_label=_("The whole site"),
         error_messages=CHOICE,
     )
     owner = ModelChoiceField(
-        label="Owner", queryset=None, required=False, error_messages=CHOICE,
-        help_text="Who keeps the data up to date. A lived-experience partner who owns a measure can enter its data.",
+        label=_("Owner"), queryset=None, required=False, error_messages=CHOICE,
+        help_text=_("Who keeps the data up to date. A lived-experience partner who owns a measure can enter its data."),
     )  # fmt: skip
     challenge = ModelChoiceField(
-        label="Challenge it tracks", queryset=None, required=False, error_messages=CHOICE
+        label=_("Challenge it tracks"), queryset=None, required=False, error_messages=CHOICE
     )
     goals = ModelMultipleChoiceField(
-        label="Goals it tracks", queryset=None, required=False,
+        label=_("Goals it tracks"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple, error_messages=CHOICE,
     )  # fmt: skip
 
@@ -120,12 +131,14 @@ class MeasureForm(DefinitionForm):
                 if name != "version":
                     self.fields[name].disabled = True
                     self.fields[name].required = False
-                    self.fields[
-                        name
-                    ].help_text = "Set by the programme, so every site reports it the same way."
+                    self.fields[name].help_text = _(
+                        "Set by the programme, so every site reports it the same way."
+                    )
 
     def clean_target_date(self):
-        return check_date(self.cleaned_data.get("target_date"), "The target date", future_days=3660)
+        return check_date(
+            self.cleaned_data.get("target_date"), gettext("The target date"), future_days=3660
+        )
 
     def site_fields(self) -> dict:
         c = self.cleaned_data
@@ -142,16 +155,19 @@ class ProgrammeMeasureForm(DefinitionForm):
 
 class AdoptForm(forms.Form):
     shared = ModelChoiceField(
-        label="Programme measure", queryset=None, to_field_name="public_id",
-        error_messages={"required": "Choose the programme measure to report.", **CHOICE},
+        label=_("Programme measure"), queryset=None, to_field_name="public_id",
+        error_messages={"required": _("Choose the programme measure to report."), **CHOICE},
     )  # fmt: skip
-    owner = ModelChoiceField(label="Owner", queryset=None, required=False, error_messages=CHOICE)
+    owner = ModelChoiceField(label=_("Owner"), queryset=None, required=False, error_messages=CHOICE)
     target = forms.DecimalField(
-        label="Target", required=False, max_digits=14, decimal_places=4, error_messages=NUMBER,
-        help_text="Optional. For shares, a percentage such as 80.",
+        label=_("Target"), required=False, max_digits=14, decimal_places=4, error_messages=NUMBER,
+        help_text=_("Optional. For shares, a percentage such as 80."),
     )  # fmt: skip
     target_date = forms.DateField(
-        label="Reach the target by", required=False, widget=DateInput(), error_messages=DATE_ERRORS
+        label=_("Reach the target by"),
+        required=False,
+        widget=DateInput(),
+        error_messages=DATE_ERRORS,
     )
 
     def __init__(self, *args, shared, people, **kwargs):
@@ -160,49 +176,51 @@ class AdoptForm(forms.Form):
         self.fields["owner"].queryset = people
 
     def clean_target_date(self):
-        return check_date(self.cleaned_data.get("target_date"), "The target date", future_days=3660)
+        return check_date(
+            self.cleaned_data.get("target_date"), gettext("The target date"), future_days=3660
+        )
 
 
 class PointForm(forms.Form):
     period = forms.CharField(
-        label="Period", max_length=20,
-        error_messages={"required": "Enter the period, like 2021-03-01.", "max_length": "Enter a date, like 2021-03-01."},
+        label=_("Period"), max_length=20,
+        error_messages={"required": _("Enter the period, like 2021-03-01."), "max_length": _("Enter a date, like 2021-03-01.")},
     )  # fmt: skip
-    value = forms.CharField(label="Value", max_length=40, required=False)
-    numerator = forms.CharField(label="How many", max_length=40, required=False)
-    denominator = forms.CharField(label="Out of how many", max_length=40, required=False)
+    value = forms.CharField(label=_("Value"), max_length=40, required=False)
+    numerator = forms.CharField(label=_("How many"), max_length=40, required=False)
+    denominator = forms.CharField(label=_("Out of how many"), max_length=40, required=False)
     note = forms.CharField(
-        label="Note", max_length=300, required=False,
-        help_text="Optional. For a correction, say why the value changed.",
-        error_messages={"max_length": "Keep the note to 300 characters or fewer."},
+        label=_("Note"), max_length=300, required=False,
+        help_text=_("Optional. For a correction, say why the value changed."),
+        error_messages={"max_length": _("Keep the note to 300 characters or fewer.")},
     )  # fmt: skip
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
         self.measure = measure
         if measure.frequency == "monthly":
-            self.fields[
-                "period"
-            ].help_text = "The month, like 2021-03 (or its first day, 2021-03-01)."
+            self.fields["period"].help_text = _(
+                "The month, like 2021-03 (or its first day, 2021-03-01)."
+            )
         else:
-            self.fields[
-                "period"
-            ].help_text = f"The date the week starts (a {Weekday(measure.week_starts_on).label}), like 2021-03-01."
+            self.fields["period"].help_text = gettext(
+                "The date the week starts (a %(day)s), like 2021-03-01."
+            ) % {"day": Weekday(measure.week_starts_on).label}
         if measure.is_fraction:
             del self.fields["value"]
             if measure.data_type == DataType.RATE:
-                self.fields["numerator"].label = "Count of events"
-                self.fields["denominator"].label = "Exposure"
-                self.fields[
-                    "denominator"
-                ].help_text = (
-                    f"For example bed days{'' if not measure.unit else ' (' + measure.unit + ')'}."
+                self.fields["numerator"].label = _("Count of events")
+                self.fields["denominator"].label = _("Exposure")
+                self.fields["denominator"].help_text = (
+                    gettext("For example bed days (%(unit)s).") % {"unit": measure.unit}
+                    if measure.unit
+                    else _("For example bed days.")
                 )
         else:
             del self.fields["numerator"]
             del self.fields["denominator"]
             if measure.unit:
-                self.fields["value"].label = f"Value ({measure.unit})"
+                self.fields["value"].label = gettext("Value (%(unit)s)") % {"unit": measure.unit}
 
     def clean(self):
         cleaned = super().clean()
@@ -226,38 +244,38 @@ class PointForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Upload a file", required=False,
-        help_text="A .csv or Excel .xlsx file, up to 2 MB and 5,000 rows.",
-        error_messages={"invalid": "Choose a file to upload.", "empty": "The file is empty."},
+        label=_("Upload a file"), required=False,
+        help_text=_("A .csv or Excel .xlsx file, up to 2 MB and 5,000 rows."),
+        error_messages={"invalid": _("Choose a file to upload."), "empty": _("The file is empty.")},
     )  # fmt: skip
     text = forms.CharField(
-        label="Or paste the data", required=False, max_length=parsing.MAX_BYTES,
+        label=_("Or paste the data"), required=False, max_length=parsing.MAX_BYTES,
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
-        error_messages={"max_length": "The pasted data is larger than 2 MB. Split it into smaller parts."},
+        error_messages={"max_length": _("The pasted data is larger than 2 MB. Split it into smaller parts.")},
     )  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not cleaned.get("file") and not (cleaned.get("text") or "").strip():
-            self.add_error("file", "Upload a file, or paste the data into the box.")
+            self.add_error("file", _("Upload a file, or paste the data into the box."))
         if cleaned.get("file") and (cleaned.get("text") or "").strip():
-            self.add_error("text", "Upload a file or paste data, not both.")
+            self.add_error("text", _("Upload a file or paste data, not both."))
         upload = cleaned.get("file")
         if upload is not None and upload.size > parsing.MAX_BYTES:
-            self.add_error("file", "The file is larger than 2 MB. Split it into smaller files.")
+            self.add_error("file", _("The file is larger than 2 MB. Split it into smaller files."))
         return cleaned
 
 
 class RebaseForm(forms.Form):
     period = forms.CharField(
-        label="New baseline starts at", max_length=20,
-        help_text="The first period of the changed process, like 2021-03-01.",
-        error_messages={"required": "Enter the period the new baseline starts.", "max_length": "Enter a date, like 2021-03-01."},
+        label=_("New baseline starts at"), max_length=20,
+        help_text=_("The first period of the changed process, like 2021-03-01."),
+        error_messages={"required": _("Enter the period the new baseline starts."), "max_length": _("Enter a date, like 2021-03-01.")},
     )  # fmt: skip
     reason = text_field(
-        "Why the process changed", required=True, max_length=2000,
-        help_text="For example: a new referral pathway started. Readers see this on the chart.",
-        required_message="Say why the process changed.",
+        _("Why the process changed"), required=True, max_length=2000,
+        help_text=_("For example: a new referral pathway started. Readers see this on the chart."),
+        required_message=_("Say why the process changed."),
     )  # fmt: skip
 
     def __init__(self, *args, measure, **kwargs):
@@ -272,26 +290,31 @@ class RebaseForm(forms.Form):
 
 
 class AnnotationForm(forms.Form):
-    on = forms.DateField(label="Date", widget=DateInput(), error_messages=DATE_ERRORS)
+    on = forms.DateField(label=_("Date"), widget=DateInput(), error_messages=DATE_ERRORS)
     text = forms.CharField(
-        label="What happened", max_length=300,
-        help_text="For example: new staff rota started. Keep it short; it is shown on the chart.",
-        error_messages={"required": "Enter what happened.", "max_length": "Keep this to 300 characters or fewer."},
+        label=_("What happened"), max_length=300,
+        help_text=_("For example: new staff rota started. Keep it short; it is shown on the chart."),
+        error_messages={"required": _("Enter what happened."), "max_length": _("Keep this to 300 characters or fewer.")},
     )  # fmt: skip
 
     def clean_on(self):
-        return check_date(self.cleaned_data["on"], "The date", future_days=0)
+        return check_date(self.cleaned_data["on"], gettext("The date"), future_days=0)
 
 
 class CycleLinkForm(forms.Form):
     cycle = ModelChoiceField(
-        label="PDSA cycle", queryset=None, to_field_name="public_id",
-        error_messages={"required": "Choose a PDSA cycle.", **CHOICE},
+        label=_("PDSA cycle"), queryset=None, to_field_name="public_id",
+        error_messages={"required": _("Choose a PDSA cycle."), **CHOICE},
     )  # fmt: skip
 
     def __init__(self, *args, cycles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = cycles
         self.fields["cycle"].label_from_instance = lambda c: (
-            f"{c.change_idea} ({c.starts_on:%d %b %Y}) – goal: {c.goal.title}"
+            gettext("%(idea)s (%(start)s) – goal: %(goal)s")
+            % {
+                "idea": c.change_idea,
+                "start": format_date(c.starts_on, "d M Y"),
+                "goal": c.goal.title,
+            }
         )

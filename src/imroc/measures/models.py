@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.models import PublicModel, TimestampedModel, VersionedModel
 from imroc.framework.models import Challenge
@@ -15,26 +16,26 @@ from imroc.programme.models import Programme, Site, Team
 
 
 class Kind(models.TextChoices):
-    OUTCOME = "outcome", "Outcome: what matters to people"
-    PROCESS = "process", "Process: are we doing what we planned"
-    BALANCING = "balancing", "Balancing: are we causing problems elsewhere"
+    OUTCOME = "outcome", _("Outcome: what matters to people")
+    PROCESS = "process", _("Process: are we doing what we planned")
+    BALANCING = "balancing", _("Balancing: are we causing problems elsewhere")
 
 
 class DataType(models.TextChoices):
-    CONTINUOUS = "continuous", "A number (for example a score or a waiting time)"
-    PROPORTION = "proportion", "A share: how many out of how many"
-    RATE = "rate", "A rate: how many per amount of exposure (for example per 1,000 bed days)"
-    COUNT = "count", "A count of events"
-    BETWEEN = "between", "Days or cases between rare events"
+    CONTINUOUS = "continuous", _("A number (for example a score or a waiting time)")
+    PROPORTION = "proportion", _("A share: how many out of how many")
+    RATE = "rate", _("A rate: how many per amount of exposure (for example per 1,000 bed days)")
+    COUNT = "count", _("A count of events")
+    BETWEEN = "between", _("Days or cases between rare events")
 
 
 class ChartType(models.TextChoices):
-    XMR = "xmr", "XmR chart (individuals and moving range)"
-    P = "p", "p chart (proportions)"
-    U = "u", "u chart (rates)"
-    C = "c", "c chart (counts)"
-    G = "g", "g chart (cases between events)"
-    T = "t", "t chart (time between events)"
+    XMR = "xmr", _("XmR chart (individuals and moving range)")
+    P = "p", _("p chart (proportions)")
+    U = "u", _("u chart (rates)")
+    C = "c", _("c chart (counts)")
+    G = "g", _("g chart (cases between events)")
+    T = "t", _("t chart (time between events)")
 
 
 DEFAULT_CHART = {
@@ -57,24 +58,24 @@ FRACTION_TYPES = (DataType.PROPORTION, DataType.RATE)
 
 
 class Direction(models.TextChoices):
-    INCREASE = "increase", "Higher is better"
-    DECREASE = "decrease", "Lower is better"
-    NEUTRAL = "neutral", "Neither: we watch for change either way"
+    INCREASE = "increase", _("Higher is better")
+    DECREASE = "decrease", _("Lower is better")
+    NEUTRAL = "neutral", _("Neither: we watch for change either way")
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class MeasureDefinition(VersionedModel):
@@ -96,7 +97,7 @@ class MeasureDefinition(VersionedModel):
         choices=Weekday.choices, default=Weekday.MONDAY
     )
     rate_per = models.PositiveIntegerField(
-        default=1, help_text="Rates are shown per this much exposure, for example 1000."
+        default=1, help_text=_("Rates are shown per this much exposure, for example 1000.")
     )
 
     class Meta:
@@ -199,9 +200,9 @@ class DataPoint(TimestampedModel):
     """One period's value. Corrections keep the old values as revisions."""
 
     class Source(models.TextChoices):
-        FORM = "form", "Entered in the form"
-        IMPORT = "import", "Imported"
-        DEMO = "demo", "Demonstration data"
+        FORM = "form", _("Entered in the form")
+        IMPORT = "import", _("Imported")
+        DEMO = "demo", _("Demonstration data")
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="points")
     period = models.DateField()
@@ -297,8 +298,8 @@ class MeasureImport(TimestampedModel):
     """A parsed, validated upload kept on the server between preview and commit."""
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", "Waiting to be committed"
-        COMMITTED = "committed", "Committed"
+        PREVIEW = "preview", _("Waiting to be committed")
+        COMMITTED = "committed", _("Committed")
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="imports")
     token = models.CharField(max_length=64, unique=True)

@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imroc.measures.models import DataType, Frequency, MeasureDefinition, Weekday
 
@@ -45,13 +48,16 @@ def parse_period(text: str, measure: MeasureDefinition) -> dt.date:
     Weekly: a date on the measure's week start. Anything else is refused, not moved."""
     text = (text or "").strip()
     if not text:
-        raise BadValue("Enter the period, like 2021-03-01.", "period")
+        raise BadValue(_("Enter the period, like 2021-03-01."), "period")
     day = None
     if m := _MONTH.match(text):
         if measure.frequency == Frequency.WEEKLY:
             raise BadValue(
-                f"“{text}” is a month, but this measure is weekly. Enter the date its week "
-                f"starts, a {_day_name_of(measure)}, like 2021-03-01.",
+                _(
+                    "“%(text)s” is a month, but this measure is weekly. Enter the date its week "
+                    "starts, a %(day)s, like 2021-03-01."
+                )
+                % {"text": text, "day": _day_name_of(measure)},
                 "period",
             )
         try:
@@ -64,26 +70,48 @@ def parse_period(text: str, measure: MeasureDefinition) -> dt.date:
         day = _date(int(m[3]), int(m[2]), int(m[1]))
     if day is None:
         raise BadValue(
-            f"“{text[:40]}” is not a date. Use the form 2021-03-01 (year, month, day).", "period"
+            _("“%(text)s” is not a date. Use the form 2021-03-01 (year, month, day).")
+            % {"text": text[:40]},
+            "period",
         )
     if day < EARLIEST:
-        raise BadValue(f"{day:%d %B %Y} is before 2000. Check the year.", "period")
+        raise BadValue(
+            _("%(date)s is before 2000. Check the year.") % {"date": format_date(day, "d F Y")},
+            "period",
+        )
     if measure.frequency == Frequency.MONTHLY and day.day != 1:
         raise BadValue(
-            f"Monthly data must be dated the 1st of the month: for {day:%B %Y} use "
-            f"{day:%Y-%m}-01 (or just {day:%Y-%m}).",
+            _(
+                "Monthly data must be dated the 1st of the month: for %(month)s use "
+                "%(first)s (or just %(short)s)."
+            )
+            % {
+                "month": format_date(day, "F Y"),
+                "first": f"{day:%Y-%m}-01",
+                "short": f"{day:%Y-%m}",
+            },
             "period",
         )
     if measure.frequency == Frequency.WEEKLY and day.weekday() != measure.week_starts_on:
         start = measure.period_of(day)
         raise BadValue(
-            f"This measure's weeks start on a {_day_name_of(measure)}, and {day:%Y-%m-%d} is a "
-            f"{_day_name(day)}. For that week use {start:%Y-%m-%d}.",
+            _(
+                "This measure's weeks start on a %(start_day)s, and %(date)s is a %(day)s. "
+                "For that week use %(start)s."
+            )
+            % {
+                "start_day": _day_name_of(measure),
+                "date": f"{day:%Y-%m-%d}",
+                "day": _day_name(day),
+                "start": f"{start:%Y-%m-%d}",
+            },
             "period",
         )
     if day > timezone.localdate():
         raise BadValue(
-            f"{day:%d %B %Y} is in the future. Enter data for periods that have started.", "period"
+            _("%(date)s is in the future. Enter data for periods that have started.")
+            % {"date": format_date(day, "d F Y")},
+            "period",
         )
     return day
 
@@ -99,31 +127,84 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+# What each message says, written out for every number a row can hold, so that a translator
+# gets whole sentences (a "what" word slotted into a sentence cannot be translated well).
+_NUMBER_MESSAGES = {
+    "numerator": {
+        "missing": gettext_lazy("Enter the numerator."),
+        "not_number": gettext_lazy(
+            "The numerator “%(text)s” is not a number. Enter a number, like 12 or 12.5."
+        ),
+        "not_finite": gettext_lazy("The numerator must be an ordinary number."),
+        "too_large": gettext_lazy("The numerator is too large. Check it."),
+        "negative": gettext_lazy("The numerator cannot be negative."),
+        "not_whole": gettext_lazy("The numerator must be a whole number."),
+    },
+    "denominator": {
+        "missing": gettext_lazy("Enter the denominator."),
+        "not_number": gettext_lazy(
+            "The denominator “%(text)s” is not a number. Enter a number, like 12 or 12.5."
+        ),
+        "not_finite": gettext_lazy("The denominator must be an ordinary number."),
+        "too_large": gettext_lazy("The denominator is too large. Check it."),
+        "negative": gettext_lazy("The denominator cannot be negative."),
+        "not_whole": gettext_lazy("The denominator must be a whole number."),
+    },
+    "count": {
+        "missing": gettext_lazy("Enter the count."),
+        "not_number": gettext_lazy(
+            "The count “%(text)s” is not a number. Enter a number, like 12 or 12.5."
+        ),
+        "not_finite": gettext_lazy("The count must be an ordinary number."),
+        "too_large": gettext_lazy("The count is too large. Check it."),
+        "negative": gettext_lazy("The count cannot be negative."),
+        "not_whole": gettext_lazy("The count must be a whole number."),
+    },
+    "exposure": {
+        "missing": gettext_lazy("Enter the exposure."),
+        "not_number": gettext_lazy(
+            "The exposure “%(text)s” is not a number. Enter a number, like 12 or 12.5."
+        ),
+        "not_finite": gettext_lazy("The exposure must be an ordinary number."),
+        "too_large": gettext_lazy("The exposure is too large. Check it."),
+    },
+    "value": {
+        "missing": gettext_lazy("Enter the value."),
+        "not_number": gettext_lazy(
+            "The value “%(text)s” is not a number. Enter a number, like 12 or 12.5."
+        ),
+        "not_finite": gettext_lazy("The value must be an ordinary number."),
+        "too_large": gettext_lazy("The value is too large. Check it."),
+    },
+}
+
+
 def parse_number(text, what: str, field: str) -> float:
+    """A number from a cell or a form. ``what`` is a key of _NUMBER_MESSAGES."""
+    said = _NUMBER_MESSAGES[what]
     if isinstance(text, int | float) and not isinstance(text, bool):
         value = float(text)
     else:
         raw = str(text if text is not None else "").strip().replace(" ", "")
         if not raw:
-            raise BadValue(f"Enter the {what}.", field)
+            raise BadValue(str(said["missing"]), field)
         try:
             value = float(raw)
         except ValueError:
-            raise BadValue(
-                f"The {what} “{raw[:30]}” is not a number. Enter a number, like 12 or 12.5.", field
-            ) from None
+            raise BadValue(str(said["not_number"]) % {"text": raw[:30]}, field) from None
     if not math.isfinite(value):
-        raise BadValue(f"The {what} must be an ordinary number.", field)
+        raise BadValue(str(said["not_finite"]), field)
     if abs(value) >= 1e12:
-        raise BadValue(f"The {what} is too large. Check it.", field)
+        raise BadValue(str(said["too_large"]), field)
     return value
 
 
 def _whole(value: float, what: str, field: str) -> float:
+    said = _NUMBER_MESSAGES[what]
     if value < 0:
-        raise BadValue(f"The {what} cannot be negative.", field)
+        raise BadValue(str(said["negative"]), field)
     if value != int(value):
-        raise BadValue(f"The {what} must be a whole number.", field)
+        raise BadValue(str(said["not_whole"]), field)
     return value
 
 
@@ -138,11 +219,14 @@ def check_values(
             parse_number(denominator, "denominator", "denominator"), "denominator", "denominator"
         )
         if den == 0:
-            raise BadValue("The denominator must be more than 0.", "denominator")
+            raise BadValue(_("The denominator must be more than 0."), "denominator")
         if num > den:
             raise BadValue(
-                f"The numerator ({num:g}) is more than the denominator ({den:g}). A share cannot "
-                "be more than all of them: check the two numbers.",
+                _(
+                    "The numerator (%(numerator)s) is more than the denominator (%(denominator)s). "
+                    "A share cannot be more than all of them: check the two numbers."
+                )
+                % {"numerator": f"{num:g}", "denominator": f"{den:g}"},
                 "numerator",
             )
         return num / den, num, den
@@ -150,13 +234,13 @@ def check_values(
         num = _whole(parse_number(numerator, "count", "numerator"), "count", "numerator")
         den = parse_number(denominator, "exposure", "denominator")
         if den <= 0:
-            raise BadValue("The exposure must be more than 0.", "denominator")
+            raise BadValue(_("The exposure must be more than 0."), "denominator")
         return num / den, num, den
     number = parse_number(value, "value", "value")
     if dtype == DataType.COUNT:
         _whole(number, "count", "value")
     elif dtype == DataType.BETWEEN and number < 0:
-        raise BadValue("The number between events cannot be negative.", "value")
+        raise BadValue(_("The number between events cannot be negative."), "value")
     return number, None, None
 
 
@@ -176,27 +260,29 @@ class CheckedRow:
 
 def read_csv_text(text: str) -> list[list[str]]:
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise ImportRefused("The data is larger than 2 MB. Split it into smaller files.")
+        raise ImportRefused(_("The data is larger than 2 MB. Split it into smaller files."))
     sample = text[:2000]
     first = sample.splitlines()[0] if sample.splitlines() else ""
     delimiter = max((",", ";", "\t"), key=first.count) if first else ","
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as error:
-        raise ImportRefused(f"The data could not be read as CSV ({error}).") from None
+        raise ImportRefused(
+            _("The data could not be read as CSV (%(error)s).") % {"error": error}
+        ) from None
     return rows
 
 
 def read_upload(name: str, data: bytes) -> list[list[str]]:
     """Rows of strings from a CSV or XLSX file."""
     if len(data) > MAX_BYTES:
-        raise ImportRefused("The file is larger than 2 MB. Split it into smaller files.")
+        raise ImportRefused(_("The file is larger than 2 MB. Split it into smaller files."))
     lower = name.lower()
     if lower.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         return read_xlsx(data)
     if lower.endswith((".xls", ".ods", ".numbers")):
         raise ImportRefused(
-            "Save the spreadsheet as CSV or as an Excel .xlsx file, then upload it."
+            _("Save the spreadsheet as CSV or as an Excel .xlsx file, then upload it.")
         )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -205,9 +291,9 @@ def read_upload(name: str, data: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1252 decodes almost anything
-        raise ImportRefused("The file's text could not be read. Save it as CSV (UTF-8).")
+        raise ImportRefused(_("The file's text could not be read. Save it as CSV (UTF-8)."))
     if "\x00" in text:
-        raise ImportRefused("This does not look like a CSV file. Upload a .csv or .xlsx file.")
+        raise ImportRefused(_("This does not look like a CSV file. Upload a .csv or .xlsx file."))
     return read_csv_text(text)
 
 
@@ -217,13 +303,15 @@ def read_xlsx(data: bytes) -> list[list[str]]:
         import openpyxl
     except ImportError:  # pragma: no cover - depends on the installation
         raise ImportRefused(
-            "Excel files cannot be read on this server yet. Save the sheet as CSV and upload that."
+            _(
+                "Excel files cannot be read on this server yet. Save the sheet as CSV and upload that."
+            )
         ) from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a damaged file
         raise ImportRefused(
-            "The Excel file could not be opened. Check it opens in Excel, or save it as CSV."
+            _("The Excel file could not be opened. Check it opens in Excel, or save it as CSV.")
         ) from None
     try:
         sheet = book.worksheets[0]
@@ -254,7 +342,7 @@ def check_table(measure: MeasureDefinition, rows: list[list[str]]) -> list[Check
     rows = [r for r in rows if any(str(c).strip() for c in r)]
     if not rows:
         raise ImportRefused(
-            "There is no data. The first row names the columns, then one row per period."
+            _("There is no data. The first row names the columns, then one row per period.")
         )
     header = [str(c).strip().lower() for c in rows[0]]
     period_col = next((header.index(h) for h in PERIOD_HEADERS if h in header), None)
@@ -266,14 +354,21 @@ def check_table(measure: MeasureDefinition, rows: list[list[str]]) -> list[Check
         wanted = "period,value"
     cols = [header.index(n) if n in header else None for n in names]
     if period_col is None or None in cols:
+        found = ", ".join(h for h in header if h)[:120]
+        if found:
+            raise ImportRefused(
+                _("The first row must name the columns: %(wanted)s. It has: %(found)s.")
+                % {"wanted": wanted, "found": found}
+            )
         raise ImportRefused(
-            f"The first row must name the columns: {wanted}. It has: "
-            f"{', '.join(h for h in header if h)[:120] or 'nothing'}."
+            _("The first row must name the columns: %(wanted)s. It has: nothing.")
+            % {"wanted": wanted}
         )
     body = rows[1:]
     if len(body) > MAX_ROWS:
         raise ImportRefused(
-            f"There are more than {MAX_ROWS:,} rows. Split the data into smaller files."
+            _("There are more than %(limit)s rows. Split the data into smaller files.")
+            % {"limit": f"{MAX_ROWS:,}"}
         )
     checked: list[CheckedRow] = []
     seen: dict[dt.date, int] = {}
@@ -296,13 +391,14 @@ def check_table(measure: MeasureDefinition, rows: list[list[str]]) -> list[Check
                     measure, numerator=cell(cols[0]), denominator=cell(cols[1])
                 )
             else:
-                result.value, _, _ = check_values(measure, value=cell(cols[0]))
+                result.value = check_values(measure, value=cell(cols[0]))[0]
         except BadValue as error:
             result.errors.append(str(error))
         if result.period is not None:
             if result.period in seen:
                 result.errors.append(
-                    f"{result.period:%Y-%m-%d} is also on row {seen[result.period]}. Give each period once."
+                    _("%(period)s is also on row %(row)d. Give each period once.")
+                    % {"period": f"{result.period:%Y-%m-%d}", "row": seen[result.period]}
                 )
             else:
                 seen[result.period] = offset

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core import charts
 from imroc.core.charts import format_value
@@ -20,22 +23,28 @@ from imroc.measures.analysis import MIN_POINTS, Analysis, Series, analyse
 from imroc.measures.models import Direction, Frequency, Measure
 
 RULE_WORDS = {
-    "astronomical": "outside the process limits",
-    "trend": "part of 7 or more points rising or falling in a row",
-    "two_in_three": "2 of 3 points close to a process limit",
-    "shift": "part of 7 or more points on one side of the average",
+    "astronomical": _("outside the process limits"),
+    "trend": _("part of 7 or more points rising or falling in a row"),
+    "two_in_three": _("2 of 3 points close to a process limit"),
+    "shift": _("part of 7 or more points on one side of the average"),
+}
+KIND_WORDS = {
+    "outcome": _("Outcome"),
+    "process": _("Process"),
+    "balancing": _("Balancing"),
 }
 MEANING = {
-    "special_cause_improvement": "a sign of improvement",
-    "special_cause_concern": "a sign of concern",
-    "special_cause_neutral": "a sign of change, neither better nor worse",
+    "special_cause_improvement": _("a sign of improvement"),
+    "special_cause_concern": _("a sign of concern"),
+    "special_cause_neutral": _("a sign of change, neither better nor worse"),
 }
 
 
 def period_label(measure: Measure, period: dt.date) -> str:
+    # Django's date format gives the month's short name in the active language.
     if measure.frequency == Frequency.MONTHLY:
-        return f"{period:%b %Y}"
-    return f"{period.day} {period:%b %Y}"
+        return format_date(period, "M Y")
+    return format_date(period, "j M Y")
 
 
 def decimals_for(measure: Measure, values: list[float]) -> int:
@@ -77,6 +86,7 @@ class BoardRow:
     measure: Measure
     latest_label: str
     latest: str
+    kind: str
     target: str
     variation: str
     assurance: str
@@ -184,13 +194,17 @@ def board_rows(site, measures: list[Measure] | None = None, summaries=None) -> l
         if m.target is not None:
             target = format_value(m.target, s.decimals, unit)
             if m.target_date:
-                target += f" by {m.target_date:%b %Y}"
+                target = gettext("%(target)s by %(date)s") % {
+                    "target": target,
+                    "date": format_date(m.target_date, "M Y"),
+                }
         last = dt.date.fromisoformat(s.last) if s.last else None
         rows.append(
             BoardRow(
                 measure=m,
                 latest_label=period_label(m, last) if last else "",
-                latest=format_value(s.latest, s.decimals, unit) if last else "No data yet",
+                kind=str(KIND_WORDS.get(m.kind, m.kind.capitalize())),
+                latest=format_value(s.latest, s.decimals, unit) if last else gettext("No data yet"),
                 target=target,
                 variation=s.variation,
                 assurance=s.assurance,
@@ -198,7 +212,9 @@ def board_rows(site, measures: list[Measure] | None = None, summaries=None) -> l
                 assurance_icon=mark_safe(charts.assurance_icon_svg(s.assurance)),  # noqa: S308  # nosec
                 sparkline=mark_safe(  # noqa: S308 - built from numbers and escaped text  # nosec
                     charts.sparkline_svg(
-                        list(s.spark_values), list(s.spark_types), label=f"Trend of {m.name}"
+                        list(s.spark_values),
+                        list(s.spark_types),
+                        label=gettext("Trend of %(measure)s") % {"measure": m.name},
                     )
                 ),
                 points=s.points,
@@ -379,12 +395,13 @@ def _chart_view(measure, a: Analysis, pts, rebases, notes, cycles, chart_id) -> 
         return None if v is None or not math.isfinite(v) else v * scale
 
     chart_points, table = [], []
+    no_data, trial_word = gettext("No data"), gettext("(trial)")
     for period in full:
         k = at.get(period)
         label = period_label(measure, period)
         if k is None:
             chart_points.append(charts.ChartPoint(label=label, value=None, group=-1))
-            table.append(TableRow(label=label, value="No data", gap=True, period=period))
+            table.append(TableRow(label=label, value=no_data, gap=True, period=period))
             continue
         pt = a.point_types[k]
         chart_points.append(
@@ -393,16 +410,20 @@ def _chart_view(measure, a: Analysis, pts, rebases, notes, cycles, chart_id) -> 
                 lpl=sc(a.lpl[k]), upl=sc(a.upl[k]), group=a.group_index[k],
             )
         )  # fmt: skip
-        shows = charts.POINT_TYPE_WORDS.get(pt, pt).capitalize()
+        shows = str(charts.POINT_TYPE_WORDS.get(pt, pt))
+        shows = shows[:1].upper() + shows[1:]
         if a.rules[k]:
-            shows += f" ({RULE_WORDS[a.rules[k]]})"
+            shows = gettext("%(shows)s (%(rule)s)") % {
+                "shows": shows,
+                "rule": RULE_WORDS[a.rules[k]],
+            }
         trial = a.group_index[k] in a.trial_groups
         table.append(
             TableRow(
                 label=label, value=format_value(values[k], dec, unit),
                 numerator=f"{pts[k][2]:g}" if pts[k][2] is not None else "",
                 denominator=f"{pts[k][3]:g}" if pts[k][3] is not None else "",
-                centre=format_value(sc(a.centre[k]), dec, unit) + (" (trial)" if trial else ""),
+                centre=format_value(sc(a.centre[k]), dec, unit) + (f" {trial_word}" if trial else ""),
                 lpl=format_value(sc(a.lpl[k]), dec, unit), upl=format_value(sc(a.upl[k]), dec, unit),
                 shows=shows, period=period,
             )
@@ -410,12 +431,20 @@ def _chart_view(measure, a: Analysis, pts, rebases, notes, cycles, chart_id) -> 
 
     markers: list[Marker] = []
     chart_markers = []
-    items = [(c.starts_on, c.ends_on, f"PDSA: {c.change_idea}", "pdsa", c) for c in cycles]
+    items = [
+        (c.starts_on, c.ends_on, gettext("PDSA: %(idea)s") % {"idea": c.change_idea}, "pdsa", c)
+        for c in cycles
+    ]
     items += [(n.on, None, n.text, "note", None) for n in notes]
     items.sort(key=lambda item: item[0])
     for number, (start, end, text, kind, cycle) in enumerate(items, start=1):
         pos = _position(measure, full, start)
-        when = f"{start:%d %b %Y}" + (f" to {end:%d %b %Y}" if end else "")
+        when = format_date(start, "d M Y")
+        if end:
+            when = pgettext("from one date to another", "%(start)s to %(end)s") % {
+                "start": when,
+                "end": format_date(end, "d M Y"),
+            }
         if cycle is not None and cycle.decision:
             text = f"{text} ({cycle.get_decision_display().split(':')[0].lower()})"
         markers.append(Marker(number, start, text, kind, cycle, pos is not None))
@@ -436,11 +465,13 @@ def _chart_view(measure, a: Analysis, pts, rebases, notes, cycles, chart_id) -> 
     for r in rebases:
         start = measure.period_of(r.period)
         if full and full[0] < start <= full[-1]:
-            rebase_marks.append((full.index(start), f"Rebase: {r.reason[:40]}"))
+            rebase_marks.append(
+                (full.index(start), gettext("Rebase: %(reason)s") % {"reason": r.reason[:40]})
+            )
 
     reading = _reading(measure, a, pts, values, dec, unit)
     title = f"{measure.name}: {chart_label(measure)}"
-    desc = " ".join(reading) or "No data yet."
+    desc = " ".join(reading) or gettext("No data yet.")
     svg = charts.spc_chart_svg(
         charts.SpcChart(
             title=title, description=desc, points=chart_points, trial_groups=a.trial_groups,
@@ -478,10 +509,12 @@ def _run_from_end(flags: list[bool]) -> int:
 
 
 def _reading(measure, a: Analysis, pts, values, dec, unit) -> list[str]:
-    """The chart in plain English: the latest signal, then what the target can expect."""
+    """The chart in plain words: the latest signal, then what the target can expect."""
     if not pts:
-        return ["There is no data yet. Add a value for each period, or import many at once."]
-    when = "weeks" if measure.frequency == Frequency.WEEKLY else "months"
+        return [
+            gettext("There is no data yet. Add a value for each period, or import many at once.")
+        ]
+    weekly = measure.frequency == Frequency.WEEKLY
 
     def fmt(v):
         return format_value(None if v is None else v * measure.display_scale, dec, unit)
@@ -492,9 +525,18 @@ def _reading(measure, a: Analysis, pts, values, dec, unit) -> list[str]:
     start = pts[in_last.index(True)][0]
     if a.last_group_n < MIN_POINTS:
         out.append(
-            f"There {'is' if a.last_group_n == 1 else 'are'} only {a.last_group_n} "
-            f"point{'' if a.last_group_n == 1 else 's'} since {period_label(measure, start)}, so "
-            f"the limits are a trial and may change. The icons need at least {MIN_POINTS} points."
+            ngettext(
+                "There is only %(count)d point since %(period)s, so the limits are a trial and "
+                "may change. The icons need at least %(minimum)d points.",
+                "There are only %(count)d points since %(period)s, so the limits are a trial and "
+                "may change. The icons need at least %(minimum)d points.",
+                a.last_group_n,
+            )
+            % {
+                "count": a.last_group_n,
+                "period": period_label(measure, start),
+                "minimum": MIN_POINTS,
+            }
         )
     if a.n < 2:
         return out
@@ -503,9 +545,18 @@ def _reading(measure, a: Analysis, pts, values, dec, unit) -> list[str]:
     meaning = MEANING.get(pt, "")
     high = side == "high"
     if rule == "astronomical":
+        text = (
+            gettext(
+                "The latest point (%(period)s: %(value)s) is above the upper process limit: %(meaning)s."
+            )
+            if high
+            else gettext(
+                "The latest point (%(period)s: %(value)s) is below the lower process limit: %(meaning)s."
+            )
+        )
         out.append(
-            f"The latest point ({label}: {format_value(values[-1], dec, unit)}) is "
-            f"{'above the upper' if high else 'below the lower'} process limit: {meaning}."
+            text
+            % {"period": label, "value": format_value(values[-1], dec, unit), "meaning": meaning}
         )
     elif rule == "trend":
         steps = [
@@ -515,15 +566,27 @@ def _reading(measure, a: Analysis, pts, values, dec, unit) -> list[str]:
             for k in range(1, len(values))
         ]
         k = _run_from_end(steps) + 1
-        out.append(
-            f"The last {k} points have each been {'higher' if high else 'lower'} than the one "
-            f"before: {meaning}."
+        text = (
+            gettext(
+                "The last %(count)d points have each been higher than the one before: %(meaning)s."
+            )
+            if high
+            else gettext(
+                "The last %(count)d points have each been lower than the one before: %(meaning)s."
+            )
         )
+        out.append(text % {"count": k, "meaning": meaning})
     elif rule == "two_in_three":
-        out.append(
-            f"Two of the last three points are close to the {'upper' if high else 'lower'} "
-            f"process limit: {meaning}."
+        text = (
+            gettext(
+                "Two of the last three points are close to the upper process limit: %(meaning)s."
+            )
+            if high
+            else gettext(
+                "Two of the last three points are close to the lower process limit: %(meaning)s."
+            )
         )
+        out.append(text % {"meaning": meaning})
     elif rule == "shift":
         centre = [c * measure.display_scale for c in a.centre]
         sides = [
@@ -531,37 +594,81 @@ def _reading(measure, a: Analysis, pts, values, dec, unit) -> list[str]:
             for k in range(len(values))
         ]
         k = _run_from_end(sides)
-        out.append(
-            f"The last {k} points are {'above' if high else 'below'} the average: {meaning}."
+        text = (
+            gettext("The last %(count)d points are above the average: %(meaning)s.")
+            if high
+            else gettext("The last %(count)d points are below the average: %(meaning)s.")
         )
+        out.append(text % {"count": k, "meaning": meaning})
     else:
         lo, hi = a.lpl[-1], a.upl[-1]
         out.append(
-            f"The latest point shows only common-cause variation: the values vary around an "
-            f"average of {fmt(a.mean)}, and you can expect them between {fmt(lo)} and {fmt(hi)} "
-            "unless the process changes."
+            gettext(
+                "The latest point shows only common-cause variation: the values vary around an "
+                "average of %(average)s, and you can expect them between %(low)s and %(high)s "
+                "unless the process changes."
+            )
+            % {"average": fmt(a.mean), "low": fmt(lo), "high": fmt(hi)}
         )
     earlier = sum(1 for k, t in enumerate(a.point_types[:-1]) if t != "common_cause" and in_last[k])
     if earlier and rule is None:
         out.append(
-            f"Earlier in this period {earlier} point{'s' if earlier != 1 else ''} showed special-cause "
-            "variation: the table below says which."
+            ngettext(
+                "Earlier in this period %(count)d point showed special-cause variation: the table "
+                "below says which.",
+                "Earlier in this period %(count)d points showed special-cause variation: the table "
+                "below says which.",
+                earlier,
+            )
+            % {"count": earlier}
         )
     if measure.target is not None:
         t = format_value(measure.target, dec, unit)
         up = measure.improvement == Direction.INCREASE
-        text = {
-            "pass": f"The target of {t} is {'below the lower' if up else 'above the upper'} process "
-            "limit, so the process can be expected to meet it every time.",
-            "fail": f"The target of {t} is beyond the {'upper' if up else 'lower'} process limit, so "
-            "the process will not meet it unless something changes.",
-            "inconsistent": f"The target of {t} lies between the process limits, so the process "
-            f"will meet it in some {when} and miss it in others.",
-        }.get(a.assurance)
+        if a.assurance == "pass":
+            text = (
+                gettext(
+                    "The target of %(target)s is below the lower process limit, so the process "
+                    "can be expected to meet it every time."
+                )
+                if up
+                else gettext(
+                    "The target of %(target)s is above the upper process limit, so the process "
+                    "can be expected to meet it every time."
+                )
+            )
+        elif a.assurance == "fail":
+            text = (
+                gettext(
+                    "The target of %(target)s is beyond the upper process limit, so the process "
+                    "will not meet it unless something changes."
+                )
+                if up
+                else gettext(
+                    "The target of %(target)s is beyond the lower process limit, so the process "
+                    "will not meet it unless something changes."
+                )
+            )
+        elif a.assurance == "inconsistent":
+            text = (
+                gettext(
+                    "The target of %(target)s lies between the process limits, so the process "
+                    "will meet it in some weeks and miss it in others."
+                )
+                if weekly
+                else gettext(
+                    "The target of %(target)s lies between the process limits, so the process "
+                    "will meet it in some months and miss it in others."
+                )
+            )
+        else:
+            text = ""
         if text:
-            out.append(text)
+            out.append(text % {"target": t})
         elif measure.improvement == Direction.NEUTRAL:
             out.append(
-                "Neither direction is better for this measure, so the target is not assessed."
+                gettext(
+                    "Neither direction is better for this measure, so the target is not assessed."
+                )
             )
     return out

@@ -8,6 +8,7 @@ import uuid
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from imroc.core import audit
 from imroc.core.services import StaleEditError, save_versioned
@@ -59,18 +60,26 @@ def _check_definition(fields: dict) -> None:
         fields["chart_type"] = DEFAULT_CHART[DataType(data_type)]
     allowed = ALLOWED_CHARTS[DataType(data_type)]
     if fields["chart_type"] not in allowed:
-        names = " or ".join(ChartType(c).label.split(" (")[0] for c in allowed)
+        names = [str(ChartType(c).label).split(" (")[0] for c in allowed]
+        message = {
+            1: _("That chart does not suit this kind of data. Choose %(first)s."),
+            2: _("That chart does not suit this kind of data. Choose %(first)s or %(second)s."),
+            3: _(
+                "That chart does not suit this kind of data. "
+                "Choose %(first)s or %(second)s or %(third)s."
+            ),
+        }[len(names)]
         raise MeasureError(
-            f"That chart does not suit this kind of data. Choose {names}.", "chart_type"
+            message % dict(zip(("first", "second", "third"), names, strict=False)), "chart_type"
         )
     if fields.get("rate_per") is not None and fields["rate_per"] < 1:
-        raise MeasureError("Show rates per 1 or more.", "rate_per")
+        raise MeasureError(_("Show rates per 1 or more."), "rate_per")
 
 
 def _check_site_fields(site: Site, fields: dict) -> None:
     team = fields.get("team")
     if team is not None and team.site_id != site.pk:
-        raise MeasureError("Choose one of this site's teams.", "team")
+        raise MeasureError(_("Choose one of this site's teams."), "team")
     owner = fields.get("owner")
     if owner is not None:
         role = (
@@ -79,22 +88,26 @@ def _check_site_fields(site: Site, fields: dict) -> None:
             .first()
         )
         if role not in (SiteRole.LEAD, SiteRole.MEMBER, SiteRole.PARTNER):
-            raise MeasureError("The owner must be a lead, member or partner of this site.", "owner")
+            raise MeasureError(
+                _("The owner must be a lead, member or partner of this site."), "owner"
+            )
     target = fields.get("target")
     if target is not None:
         data_type = fields.get("data_type")
         if data_type == DataType.PROPORTION and not 0 <= target <= 100:
-            raise MeasureError("A share's target is a percentage from 0 to 100.", "target")
+            raise MeasureError(_("A share's target is a percentage from 0 to 100."), "target")
         if data_type in (DataType.COUNT, DataType.BETWEEN, DataType.RATE) and target < 0:
-            raise MeasureError("The target cannot be negative for this kind of data.", "target")
+            raise MeasureError(_("The target cannot be negative for this kind of data."), "target")
     if fields.get("target_date") and target is None:
-        raise MeasureError("Enter the target as well as its date, or leave both empty.", "target")
+        raise MeasureError(
+            _("Enter the target as well as its date, or leave both empty."), "target"
+        )
 
 
 def _check_goals(site: Site, goals) -> list[Goal]:
     goals = list(goals or [])
     if any(g.site_id != site.pk for g in goals):
-        raise MeasureError("Link only this site's goals.", "goals")
+        raise MeasureError(_("Link only this site's goals."), "goals")
     return goals
 
 
@@ -113,7 +126,7 @@ def create_measure(
     goals = _check_goals(site, goals)
     if _name_taken(site, fields["name"]):
         raise MeasureError(
-            "The site already has a measure with this name. Choose another name.", "name"
+            _("The site already has a measure with this name. Choose another name."), "name"
         )
     with transaction.atomic():
         measure = Measure.objects.create(site=site, shared=shared, **fields)
@@ -129,13 +142,14 @@ def create_measure(
 def adopt_measure(site: Site, shared: ProgrammeMeasure, *, actor, **site_fields) -> Measure:
     """Start reporting a programme measure: the definition is copied and stays in step."""
     if shared.programme_id != site.programme_id:
-        raise MeasureError("Choose a measure of this site's programme.")
+        raise MeasureError(_("Choose a measure of this site's programme."))
     if site.measures.filter(shared=shared).exists():
-        raise MeasureError("The site already reports this programme measure.")
+        raise MeasureError(_("The site already reports this programme measure."))
     definition = {name: getattr(shared, name) for name in DEFINITION_FIELDS}
     if _name_taken(site, shared.name):
         raise MeasureError(
-            f"The site already has a measure called “{shared.name}”. Rename it first, then adopt."
+            _("The site already has a measure called “%(name)s”. Rename it first, then adopt.")
+            % {"name": shared.name}
         )
     return create_measure(site, actor=actor, shared=shared, **definition, **site_fields)
 
@@ -161,13 +175,15 @@ def update_measure(
             for name in FIXED_WITH_DATA:
                 if name in fields and fields[name] != getattr(stored, name):
                     raise MeasureError(
-                        "This measure already has data, so its kind of data and how often it is "
-                        "reported cannot change. Add a new measure instead.",
+                        _(
+                            "This measure already has data, so its kind of data and how often it "
+                            "is reported cannot change. Add a new measure instead."
+                        ),
                         name,
                     )
         if "name" in fields and _name_taken(site, fields["name"], exclude=measure.pk):
             raise MeasureError(
-                "The site already has a measure with this name. Choose another name.", "name"
+                _("The site already has a measure with this name. Choose another name."), "name"
             )
         before = audit.snapshot(stored, MEASURE_FIELDS)
         before_goals = sorted(g.title for g in stored.goals.all())
@@ -199,7 +215,7 @@ def audit_fields(measure) -> dict:
 def create_programme_measure(programme: Programme, *, actor, **fields) -> ProgrammeMeasure:
     _check_definition(fields)
     if programme.shared_measures.filter(name__iexact=fields["name"].strip()).exists():
-        raise MeasureError("The programme already has a measure with this name.", "name")
+        raise MeasureError(_("The programme already has a measure with this name."), "name")
     with transaction.atomic():
         shared = ProgrammeMeasure.objects.create(programme=programme, **fields)
         audit.record(
@@ -225,8 +241,10 @@ def update_programme_measure(
             for name in FIXED_WITH_DATA:
                 if name in fields and fields[name] != getattr(stored, name):
                     raise MeasureError(
-                        "Sites already report this measure, so its kind of data and how often it "
-                        "is reported cannot change. Add a new programme measure instead.",
+                        _(
+                            "Sites already report this measure, so its kind of data and how often "
+                            "it is reported cannot change. Add a new programme measure instead."
+                        ),
                         name,
                     )
         if (
@@ -235,7 +253,7 @@ def update_programme_measure(
             .exclude(pk=shared.pk)
             .exists()
         ):
-            raise MeasureError("The programme already has a measure with this name.", "name")
+            raise MeasureError(_("The programme already has a measure with this name."), "name")
         before = audit.snapshot(stored, DEFINITION_FIELDS)
         for name, value in fields.items():
             setattr(shared, name, value)
@@ -245,7 +263,9 @@ def update_programme_measure(
         for measure in adoptions:
             if "name" in changed and _name_taken(measure.site, shared.name, exclude=measure.pk):
                 raise MeasureError(
-                    f"{measure.site} already has another measure called “{shared.name}”.", "name"
+                    _("%(site)s already has another measure called “%(name)s”.")
+                    % {"site": measure.site, "name": shared.name},
+                    "name",
                 )
             for name in changed:
                 setattr(measure, name, getattr(shared, name))
@@ -418,7 +438,10 @@ def preview_import(
             else:
                 entry["status"] = "correction"
                 entry["was"] = (
-                    f"{old[1]:g} out of {old[2]:g}" if old[1] is not None else f"{old[0]:g}"
+                    _("%(numerator)s out of %(denominator)s")
+                    % {"numerator": f"{old[1]:g}", "denominator": f"{old[2]:g}"}
+                    if old[1] is not None
+                    else f"{old[0]:g}"
                 )
         else:
             entry["status"] = "error"
@@ -438,14 +461,14 @@ def commit_import(imported: MeasureImport, *, actor) -> dict:
     with transaction.atomic():
         locked = MeasureImport.objects.select_for_update().get(pk=imported.pk)
         if locked.status != MeasureImport.Status.PREVIEW:
-            raise MeasureError("This import has already been committed.")
+            raise MeasureError(_("This import has already been committed."))
         if locked.errors:
             raise MeasureError(
-                "Fix the rows with problems and upload the file again. Nothing was saved."
+                _("Fix the rows with problems and upload the file again. Nothing was saved.")
             )
         fresh = Measure.objects.get(pk=measure.pk)
         if any(getattr(fresh, f) != locked.definition.get(f) for f in FIXED_WITH_DATA):
-            raise MeasureError("The measure changed after the preview. Upload the file again.")
+            raise MeasureError(_("The measure changed after the preview. Upload the file again."))
         rows = []
         for entry in locked.rows:
             # Rows were checked when previewed; check again in case the rules changed since.
@@ -455,7 +478,10 @@ def commit_import(imported: MeasureImport, *, actor) -> dict:
                     fresh, entry["value"], entry["numerator"], entry["denominator"]
                 )
             except parsing.BadValue as error:
-                raise MeasureError(f"Row {entry['line']}: {error} Nothing was saved.") from None
+                raise MeasureError(
+                    _("Row %(row)s: %(problem)s Nothing was saved.")
+                    % {"row": entry["line"], "problem": error}
+                ) from None
             rows.append({"period": period, "value": value, "numerator": num, "denominator": den})
         counts = _write_points(fresh, rows, actor=actor, source=DataPoint.Source.IMPORT)
         locked.status = MeasureImport.Status.COMMITTED
@@ -480,10 +506,10 @@ def add_rebase(measure: Measure, *, actor, period: dt.date, reason: str) -> Reba
         raise MeasureError(str(error), "period") from None
     if not reason.strip():
         raise MeasureError(
-            "Say why the process changed, so readers know why limits start again.", "reason"
+            _("Say why the process changed, so readers know why limits start again."), "reason"
         )
     if measure.rebases.filter(period=period).exists():
-        raise MeasureError("There is already a rebase at that period.", "period")
+        raise MeasureError(_("There is already a rebase at that period."), "period")
     with transaction.atomic():
         rebase = Rebase.objects.create(
             measure=measure, period=period, reason=reason.strip(), created_by=_actor_user(actor)
@@ -497,7 +523,7 @@ def add_rebase(measure: Measure, *, actor, period: dt.date, reason: str) -> Reba
 
 def add_annotation(measure: Measure, *, actor, on: dt.date, text: str) -> Annotation:
     if not text.strip():
-        raise MeasureError("Enter what happened.", "text")
+        raise MeasureError(_("Enter what happened."), "text")
     with transaction.atomic():
         note = Annotation.objects.create(
             measure=measure, on=on, text=text.strip(), created_by=_actor_user(actor)
@@ -514,9 +540,9 @@ def add_annotation(measure: Measure, *, actor, on: dt.date, text: str) -> Annota
 
 def link_cycle(measure: Measure, cycle: PdsaCycle, *, actor) -> MeasureCycleLink:
     if cycle.goal.site_id != measure.site_id:
-        raise MeasureError("Choose a PDSA cycle of this site.", "cycle")
+        raise MeasureError(_("Choose a PDSA cycle of this site."), "cycle")
     if measure.cycle_links.filter(cycle=cycle).exists():
-        raise MeasureError("That cycle is already linked to this measure.", "cycle")
+        raise MeasureError(_("That cycle is already linked to this measure."), "cycle")
     with transaction.atomic():
         link = MeasureCycleLink.objects.create(measure=measure, cycle=cycle)
         audit.record(

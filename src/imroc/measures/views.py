@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from imroc.core import tables
@@ -101,7 +102,7 @@ def measure_create(request):
         else:
             messages.success(
                 request,
-                "Added the measure. Now add its data: one period at a time, or import many.",
+                _("Added the measure. Now add its data: one period at a time, or import many."),
             )
             return _detail(measure)
     return render(
@@ -129,7 +130,7 @@ def measure_adopt(request):
         except services.MeasureError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            messages.success(request, "The site now reports this programme measure.")
+            messages.success(request, _("The site now reports this programme measure."))
             return _detail(measure)
     return render(request, "measures/adopt.html", {
         "site": site, "form": form, "available": list(available),
@@ -178,7 +179,7 @@ def measure_edit(request, measure):
         except services.MeasureError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            messages.success(request, "Saved the measure.")
+            messages.success(request, _("Saved the measure."))
             return _detail(measure)
     return render(
         request, "measures/measure_form.html", {"site": site, "form": form, "measure": measure}
@@ -220,10 +221,10 @@ def point_entry(request, measure):
         else:
             label = presenters.period_label(measure, c["period"])
             messages.success(request, {
-                "created": f"Added the value for {label}.",
-                "corrected": f"Corrected the value for {label}. The old value is kept in the history.",
-                "unchanged": f"The value for {label} was already saved; nothing changed.",
-            }[outcome])  # fmt: skip
+                "created": _("Added the value for %(period)s."),
+                "corrected": _("Corrected the value for %(period)s. The old value is kept in the history."),
+                "unchanged": _("The value for %(period)s was already saved; nothing changed."),
+            }[outcome] % {"period": label})  # fmt: skip
             return _detail(measure)
     return render(request, "measures/point_form.html", {
         "site": site, "measure": measure, "form": form, "existing": existing,
@@ -245,7 +246,7 @@ def import_start(request, measure):
                 name = upload.name
             else:
                 table = parsing.read_csv_text(form.cleaned_data["text"])
-                name = "pasted data"
+                name = _("pasted data")
             imported = services.preview_import(
                 measure, actor=request.user, table=table, filename=name
             )
@@ -290,11 +291,13 @@ def import_preview(request, measure, token):
             if counts["created"] or counts["corrected"]:
                 messages.success(
                     request,
-                    f"Imported: {counts['created']} new, {counts['corrected']} corrected, "
-                    f"{counts['unchanged']} unchanged.",
+                    _(
+                        "Imported: %(created)d new, %(corrected)d corrected, %(unchanged)d unchanged."
+                    )
+                    % counts,
                 )
             else:
-                messages.success(request, "Every value was already saved, so nothing changed.")
+                messages.success(request, _("Every value was already saved, so nothing changed."))
             return _detail(measure)
     counts = {"new": 0, "same": 0, "correction": 0, "error": 0}
     for row in imported.rows:
@@ -317,12 +320,12 @@ def rebase_add(request, measure):
         except services.MeasureError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            messages.success(request, "Added the rebase. Limits start again from that period.")
+            messages.success(request, _("Added the rebase. Limits start again from that period."))
             return _detail(measure)
     return render(request, "measures/simple_form.html", {
-        "site": site, "measure": measure, "form": form, "title": "Start a new baseline (rebase)",
-        "intro": "Rebase only when the process has really changed, for example after a change was adopted and the chart shows a sustained shift. Limits are then worked out again from that period.",
-        "button": "Add the rebase",
+        "site": site, "measure": measure, "form": form, "title": _("Start a new baseline (rebase)"),
+        "intro": _("Rebase only when the process has really changed, for example after a change was adopted and the chart shows a sustained shift. Limits are then worked out again from that period."),
+        "button": _("Add the rebase"),
     })  # fmt: skip
 
 
@@ -339,12 +342,12 @@ def annotation_add(request, measure):
         except services.MeasureError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            messages.success(request, "Added the note to the chart.")
+            messages.success(request, _("Added the note to the chart."))
             return _detail(measure)
     return render(request, "measures/simple_form.html", {
-        "site": site, "measure": measure, "form": form, "title": "Add a note to the chart",
-        "intro": "Mark something that happened, so people reading the chart can see what might explain a change.",
-        "button": "Add the note",
+        "site": site, "measure": measure, "form": form, "title": _("Add a note to the chart"),
+        "intro": _("Mark something that happened, so people reading the chart can see what might explain a change."),
+        "button": _("Add the note"),
     })  # fmt: skip
 
 
@@ -367,7 +370,7 @@ def cycle_links(request, measure):
         if cycle is None:
             raise Http404("No such cycle")
         services.unlink_cycle(measure, cycle, actor=request.user)
-        messages.success(request, "Removed the link to the PDSA cycle.")
+        messages.success(request, _("Removed the link to the PDSA cycle."))
         return redirect("measures:cycles", site=site.slug, measure=measure.public_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -375,7 +378,7 @@ def cycle_links(request, measure):
         except services.MeasureError as error:
             form.add_error("cycle", str(error))
         else:
-            messages.success(request, "Linked the PDSA cycle. It is marked on the chart.")
+            messages.success(request, _("Linked the PDSA cycle. It is marked on the chart."))
             return _detail(measure)
     return render(request, "measures/cycle_links.html", {
         "site": site, "measure": measure, "form": form, "linked": linked, "any_available": available.exists(),
@@ -424,7 +427,7 @@ def programme_measure_create(request):
         except services.MeasureError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            messages.success(request, "Added the programme measure. Sites can now adopt it.")
+            messages.success(request, _("Added the programme measure. Sites can now adopt it."))
             return redirect("programme_measures:list")
     return render(request, "measures/programme_measure_form.html", {"form": form, "shared": None})
 
@@ -452,7 +455,8 @@ def programme_measure_edit(request, shared):
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             messages.success(
-                request, "Saved. Every site that reports this measure now uses the new definition."
+                request,
+                _("Saved. Every site that reports this measure now uses the new definition."),
             )
             return redirect("programme_measures:list")
     return render(
