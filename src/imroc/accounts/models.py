@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
 
@@ -16,7 +17,7 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=150,
         blank=True,
-        help_text="The name other people see. Leave blank to use the username.",
+        help_text=_("The name other people see. Leave blank to use the username."),
     )
     # The interface language this person chose, as a code from settings.LANGUAGES; blank
     # means "follow the browser".

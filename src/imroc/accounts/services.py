@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from imroc.accounts.models import Invitation
 from imroc.core import audit
@@ -77,13 +78,15 @@ def find_invitation(token: str) -> Invitation:
     invitation = Invitation.objects.select_related("user").filter(token_hash=_hash(token)).first()
     if invitation is None:
         raise InvitationError(
-            "This link is not right. Check you copied all of it, or ask for a new one."
+            gettext("This link is not right. Check you copied all of it, or ask for a new one.")
         )
     if invitation.used_at is not None:
-        raise InvitationError("This link has already been used. Sign in with the password you set.")
+        raise InvitationError(
+            gettext("This link has already been used. Sign in with the password you set.")
+        )
     if invitation.expires_at < timezone.now():
         raise InvitationError(
-            "This link has expired. Ask the person who invited you for a new one."
+            gettext("This link has expired. Ask the person who invited you for a new one.")
         )
     return invitation
 
@@ -95,7 +98,7 @@ def accept_invitation(token: str, password: str) -> object:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.used_at is not None:
             raise InvitationError(
-                "This link has already been used. Sign in with the password you set."
+                gettext("This link has already been used. Sign in with the password you set.")
             )
         user = invitation.user
         validate_password(password, user)

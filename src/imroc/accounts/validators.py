@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -58,21 +59,25 @@ class LengthValidator:
     def validate(self, password, user=None):
         if len(password) < self.min_length:
             raise ValidationError(
-                f"Your password is too short. Use at least {self.min_length} characters: "
-                "three or four unrelated words make a strong password you can remember.",
+                gettext(
+                    "Your password is too short. Use at least %(min_length)d characters: "
+                    "three or four unrelated words make a strong password you can remember."
+                )
+                % {"min_length": self.min_length},
                 code="password_too_short",
             )
         if len(password) > self.max_length:
             raise ValidationError(
-                f"Your password is too long. Use {self.max_length} characters or fewer.",
+                gettext("Your password is too long. Use %(max_length)d characters or fewer.")
+                % {"max_length": self.max_length},
                 code="password_too_long",
             )
 
     def get_help_text(self):
-        return (
-            f"Use at least {self.min_length} characters. You can use spaces, and any "
+        return gettext(
+            "Use at least %(min_length)d characters. You can use spaces, and any "
             "mixture of letters, numbers and symbols."
-        )
+        ) % {"min_length": self.min_length}
 
 
 @lru_cache(maxsize=1)
@@ -97,13 +102,15 @@ class CommonPasswordValidator:
         without_digits = re.sub(r"[\d!?.]+$", "", lowered)
         if lowered in _refused() or (without_digits and without_digits in _refused()):
             raise ValidationError(
-                "That password is too common: people guessing passwords try it early. "
-                "Choose something less predictable, such as three or four unrelated words.",
+                gettext(
+                    "That password is too common: people guessing passwords try it early. "
+                    "Choose something less predictable, such as three or four unrelated words."
+                ),
                 code="password_too_common",
             )
 
     def get_help_text(self):
-        return "Do not use a common password."
+        return gettext("Do not use a common password.")
 
 
 def _site_names() -> list[str]:
@@ -168,14 +175,16 @@ class ContextValidator:
     @staticmethod
     def _error():
         return ValidationError(
-            "That password is too easy to guess: it is made from your name, the name of "
-            "this service or a site, or repeated characters. Choose words that have nothing "
-            "to do with you or your work.",
+            gettext(
+                "That password is too easy to guess: it is made from your name, the name of "
+                "this service or a site, or repeated characters. Choose words that have nothing "
+                "to do with you or your work."
+            ),
             code="password_in_context",
         )
 
     def get_help_text(self):
-        return "Do not build your password from your name, your organisation or 'imroc'."
+        return gettext("Do not build your password from your name, your organisation or 'imroc'.")
 
 
 class UserAttributeValidator(password_validation.UserAttributeSimilarityValidator):
@@ -186,7 +195,9 @@ class UserAttributeValidator(password_validation.UserAttributeSimilarityValidato
             super().validate(password, user)
         except ValidationError:
             raise ValidationError(
-                "That password is too like your username, name or email address. "
-                "Choose something that has nothing to do with your account.",
+                gettext(
+                    "That password is too like your username, name or email address. "
+                    "Choose something that has nothing to do with your account."
+                ),
                 code="password_too_similar",
             ) from None

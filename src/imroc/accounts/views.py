@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -58,7 +60,7 @@ def accept_invitation(request, token):
             form.add_error("password", error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Your password is set. Welcome to imroc.")
+            messages.success(request, gettext("Your password is set. Welcome to imroc."))
             return redirect("home")
     return render(request, "accounts/invitation.html", {"form": form, "invited": invitation.user})
 
@@ -102,13 +104,13 @@ def confirm_identity(request):
 
 # --- Two-factor authentication ---------------------------------------------------------------
 
-WRONG_CODE = (
+WRONG_CODE = _(
     "That code is not right. Check the code your app shows now and type it again. "
     "Codes change every 30 seconds."
 )
 
 
-THROTTLED = (
+THROTTLED = _(
     "You have typed too many wrong codes in a row. Wait a minute, then type the code "
     "your app shows at that time."
 )
@@ -129,8 +131,14 @@ def _code_used(request, device):
         left = device.codes.count()
         messages.warning(
             request,
-            f"You used a backup code. You have {left} left. "
-            "Make new ones from your account page if you are running low.",
+            ngettext(
+                "You used a backup code. You have %(left)d left. "
+                "Make new ones from your account page if you are running low.",
+                "You used a backup code. You have %(left)d left. "
+                "Make new ones from your account page if you are running low.",
+                left,
+            )
+            % {"left": left},
         )
 
 
@@ -238,12 +246,14 @@ def turn_off_two_factor(request):
     if twofactor.required_for(user):
         messages.error(
             request,
-            "Your role needs two-factor authentication, so you cannot turn it off. "
-            "To move to a new phone, set up the authenticator again.",
+            gettext(
+                "Your role needs two-factor authentication, so you cannot turn it off. "
+                "To move to a new phone, set up the authenticator again."
+            ),
         )
         return redirect("accounts:security")
     services.turn_off_two_factor(user, actor=user)
-    messages.success(request, "Two-factor authentication is off for your account.")
+    messages.success(request, gettext("Two-factor authentication is off for your account."))
     return redirect("accounts:security")
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from imroc.api.models import ApiToken
 from imroc.core.forms import TEXT_ERRORS, DateInput
@@ -11,24 +12,24 @@ from imroc.core.forms import TEXT_ERRORS, DateInput
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="What is the token for?",
+        label=_("What is the token for?"),
         max_length=100,
-        help_text="For example “monthly data upload from the performance team”.",
-        error_messages={"required": "Say what the token is for.", **TEXT_ERRORS},
+        help_text=_("For example “monthly data upload from the performance team”."),
+        error_messages={"required": _("Say what the token is for."), **TEXT_ERRORS},
     )
     scope = forms.ChoiceField(
-        label="What may it do?",
+        label=_("What may it do?"),
         choices=ApiToken.Scope.choices,
         initial=ApiToken.Scope.READ,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose read only, or read and write."},
+        error_messages={"required": _("Choose read only, or read and write.")},
     )
     expires_on = forms.DateField(
-        label="Stop working after",
+        label=_("Stop working after"),
         required=False,
         widget=DateInput(),
-        help_text="Leave empty for a token that works until you revoke it.",
-        error_messages={"invalid": "Enter a real date, like 2027-03-31."},
+        help_text=_("Leave empty for a token that works until you revoke it."),
+        error_messages={"invalid": _("Enter a real date, like 2027-03-31.")},
     )
 
     def clean_expires_on(self):
@@ -37,9 +38,9 @@ class TokenForm(forms.Form):
             return None
         today = timezone.localdate()
         if day < today:
-            raise forms.ValidationError("The date must be today or later.")
+            raise forms.ValidationError(_("The date must be today or later."))
         if day > today + dt.timedelta(days=3 * 366):
-            raise forms.ValidationError("Choose a date within three years.")
+            raise forms.ValidationError(_("Choose a date within three years."))
         return day
 
     def expires_at(self):

@@ -8,6 +8,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from imroc.api.models import ApiToken
 from imroc.core import audit
@@ -32,11 +33,13 @@ def create_token(
     """Make a token for a person. Returns the stored token and the secret, which is never kept."""
     name = (name or "").strip()
     if not name:
-        raise TokenError("Say what the token is for, such as “monthly data upload”.", "name")
+        raise TokenError(
+            gettext("Say what the token is for, such as “monthly data upload”."), "name"
+        )
     if scope not in ApiToken.Scope.values:
-        raise TokenError("Choose read only, or read and write.", "scope")
+        raise TokenError(gettext("Choose read only, or read and write."), "scope")
     if expires_at is not None and expires_at <= timezone.now():
-        raise TokenError("The expiry date must be in the future.", "expires_at")
+        raise TokenError(gettext("The expiry date must be in the future."), "expires_at")
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():

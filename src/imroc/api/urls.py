@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from django.urls import re_path
+from django.utils import translation
 
 from imroc.api.api import api
 from imroc.api.core import PROBLEM_CONTENT_TYPE, problem
@@ -50,6 +51,17 @@ def _problem_for_405(view):
     return wrapper
 
 
+def _in_english(view):
+    """API answers (problem details included) are for developers: always English."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with translation.override("en-gb"):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def not_found(request, rest: str = ""):
     return problem(request, 404, "There is no such API address. See /api/v1/docs.")
 
@@ -58,7 +70,7 @@ patterns, _, _ = api.urls
 for entry in patterns:
     if str(entry.pattern).endswith("bulk"):
         entry.callback = _allow_large_body(entry.callback)
-    entry.callback = _problem_for_405(entry.callback)
+    entry.callback = _in_english(_problem_for_405(entry.callback))
 
 app_name = "api"
 urlpatterns = [*patterns, re_path(r"^(?P<rest>.*)$", not_found, name="not_found")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -49,7 +50,9 @@ def token_revoke(request):
     if token is None:
         raise Http404("No such token")
     services.revoke_token(token, actor=request.user)
-    messages.success(request, f"Revoked “{token.name}”. It no longer works.")
+    messages.success(
+        request, gettext("Revoked “%(name)s”. It no longer works.") % {"name": token.name}
+    )
     return redirect("api_tokens:list")
 
 

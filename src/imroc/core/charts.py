@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+
 COLOURS = {
     "common_cause": "#a6a6a6",
     "special_cause_improvement": "#00b0f0",
@@ -32,10 +35,10 @@ TARGET = "#b3261e"
 LIMIT = "#505a5f"
 
 POINT_TYPE_WORDS = {
-    "common_cause": "common cause",
-    "special_cause_improvement": "special cause: improvement",
-    "special_cause_concern": "special cause: concern",
-    "special_cause_neutral": "special cause: neither better nor worse",
+    "common_cause": _("common cause"),
+    "special_cause_improvement": _("special cause: improvement"),
+    "special_cause_concern": _("special cause: concern"),
+    "special_cause_neutral": _("special cause: neither better nor worse"),
 }
 
 
@@ -240,20 +243,24 @@ def spc_chart_svg(chart: SpcChart) -> str:
                     f'stroke-width="{width_}"{dash_attr}/>'
                 )
         if trial and idx:
+            trial_words = escape(gettext("Trial limits"))
             out.append(
                 f'<text class="trial-label" x="{_n(x(idx[0]) - 4)}" y="{_n(top + 12)}" font-size="11" '
-                f'fill="{INK}">Trial limits</text>'
+                f'fill="{INK}">{trial_words}</text>'
             )
     out.append("</g>")
 
     # Target.
     if chart.target is not None and math.isfinite(chart.target):
         ty = y(chart.target)
+        target_words = gettext("Target %(value)s") % {
+            "value": format_value(chart.target, chart.decimals, chart.unit)
+        }
         out.append(
             f'<g class="target"><line x1="{left}" x2="{left + plot_w}" y1="{_n(ty)}" y2="{_n(ty)}" '
             f'stroke="{TARGET}" stroke-width="1.6" stroke-dasharray="10 3 2 3"/>'
             f'<text x="{left + plot_w - 4}" y="{_n(ty - 4)}" text-anchor="end" font-size="11" fill="{TARGET}">'
-            f"Target {escape(format_value(chart.target, chart.decimals, chart.unit))}</text></g>"
+            f"{escape(target_words)}</text></g>"
         )
 
     # Rebases.
@@ -339,28 +346,31 @@ def _shape(point_type: str, cx: float, cy: float, scale: float = 1.0) -> str:
 
 def _legend(x0: float, y0: float, target: bool, trial: bool) -> str:
     items = [
-        (_shape("common_cause", 0, 0), "Common cause"),
-        (_shape("special_cause_improvement", 0, 0), "Improvement"),
-        (_shape("special_cause_concern", 0, 0), "Concern"),
-        (_shape("special_cause_neutral", 0, 0), "Neither"),
-        (f'<line x1="-9" x2="9" y1="0" y2="0" stroke="{INK}" stroke-width="1.6"/>', "Mean"),
+        (_shape("common_cause", 0, 0), gettext("Common cause")),
+        (_shape("special_cause_improvement", 0, 0), gettext("Improvement")),
+        (_shape("special_cause_concern", 0, 0), gettext("Concern")),
+        (_shape("special_cause_neutral", 0, 0), gettext("Neither")),
+        (
+            f'<line x1="-9" x2="9" y1="0" y2="0" stroke="{INK}" stroke-width="1.6"/>',
+            gettext("Mean"),
+        ),
         (
             f'<line x1="-9" x2="9" y1="0" y2="0" stroke="{LIMIT}" stroke-width="1.3" stroke-dasharray="6 4"/>',
-            "Process limits",
+            gettext("Process limits"),
         ),
     ]
     if trial:
         items.append(
             (
                 f'<line x1="-9" x2="9" y1="0" y2="0" stroke="{INK}" stroke-width="1.6" stroke-dasharray="3 4"/>',
-                "Trial mean and limits",
+                gettext("Trial mean and limits"),
             )
         )
     if target:
         items.append(
             (
                 f'<line x1="-9" x2="9" y1="0" y2="0" stroke="{TARGET}" stroke-width="1.6" stroke-dasharray="10 3 2 3"/>',
-                "Target",
+                gettext("Target"),
             )
         )
     parts = [f'<g class="legend" font-size="11" fill="{INK}">']
@@ -382,9 +392,10 @@ def sparkline_svg(
 ) -> str:
     """A tiny line of the values with the last point marked by its point type."""
     present = [v for v in values if v is not None and math.isfinite(v)]
+    label = label or gettext("Trend of the values")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label={_a(label or "Trend of the values")}>'
+        f'width="{width}" height="{height}" role="img" aria-label={_a(label)}>'
     ]
     if present:
         lo, hi = min(present), max(present)
@@ -418,20 +429,20 @@ def sparkline_svg(
 
 
 VARIATION_LABELS = {
-    "common_cause": "Common cause variation: no significant change",
-    "improvement_high": "Special cause variation: improvement, values higher",
-    "improvement_low": "Special cause variation: improvement, values lower",
-    "concern_high": "Special cause variation: concern, values higher",
-    "concern_low": "Special cause variation: concern, values lower",
-    "neutral_high": "Special cause variation: values higher, neither better nor worse",
-    "neutral_low": "Special cause variation: values lower, neither better nor worse",
-    "none": "Variation not assessed: fewer than 13 points since the last baseline",
+    "common_cause": _("Common cause variation: no significant change"),
+    "improvement_high": _("Special cause variation: improvement, values higher"),
+    "improvement_low": _("Special cause variation: improvement, values lower"),
+    "concern_high": _("Special cause variation: concern, values higher"),
+    "concern_low": _("Special cause variation: concern, values lower"),
+    "neutral_high": _("Special cause variation: values higher, neither better nor worse"),
+    "neutral_low": _("Special cause variation: values lower, neither better nor worse"),
+    "none": _("Variation not assessed: fewer than 13 points since the last baseline"),
 }
 ASSURANCE_LABELS = {
-    "pass": "Assurance: the process will consistently meet the target",
-    "fail": "Assurance: the process will consistently miss the target",
-    "inconsistent": "Assurance: the process will sometimes meet and sometimes miss the target",
-    "none": "Assurance not assessed: no target, or not enough data",
+    "pass": _("Assurance: the process will consistently meet the target"),
+    "fail": _("Assurance: the process will consistently miss the target"),
+    "inconsistent": _("Assurance: the process will sometimes meet and sometimes miss the target"),
+    "none": _("Assurance not assessed: no target, or not enough data"),
 }
 
 
@@ -440,15 +451,19 @@ def _icon(colour: str, label: str, body: str, size: int, dashed: bool = False) -
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="spc-icon" viewBox="0 0 40 40" '
         f'width="{size}" height="{size}" role="img" aria-label={_a(label)}>'
-        f"<title>{escape(label)}</title>"
+        f"<title>{escape(str(label))}</title>"
         f'<circle cx="20" cy="20" r="17" fill="#ffffff" stroke="{colour}" stroke-width="3.5"{dash}/>'
         f"{body}</svg>"
     )
 
 
-@lru_cache(maxsize=64)
 def variation_icon_svg(code: str, size: int = 36) -> str:
     """The variation icon: colour, plus a letter (H/L), an arrow and a +/! badge."""
+    return _variation_icon_svg(code, size, get_language())
+
+
+@lru_cache(maxsize=64)
+def _variation_icon_svg(code: str, size: int, language: str | None) -> str:
     label = VARIATION_LABELS.get(code, VARIATION_LABELS["none"])
     if code == "common_cause":
         body = f'<path d="M9 21 q3.7 -6 7.4 0 t7.4 0 t7.4 0" fill="none" stroke="{MUTED}" stroke-width="2.6"/>'
@@ -479,9 +494,13 @@ def variation_icon_svg(code: str, size: int = 36) -> str:
     return _icon(colour, label, body, size)
 
 
-@lru_cache(maxsize=16)
 def assurance_icon_svg(code: str, size: int = 36) -> str:
     """The assurance icon: P (pass), F (fail), ? (sometimes), a dash (not assessed)."""
+    return _assurance_icon_svg(code, size, get_language())
+
+
+@lru_cache(maxsize=16)
+def _assurance_icon_svg(code: str, size: int, language: str | None) -> str:
     label = ASSURANCE_LABELS.get(code, ASSURANCE_LABELS["none"])
     colour, letter, dashed = {
         "pass": (IMPROVEMENT, "P", False),
@@ -600,9 +619,11 @@ def funnel_svg(chart: FunnelChart) -> str:
             if p.outside
             else f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{r}" fill="{colour if p.highlight else "#fff"}" stroke="{colour}" stroke-width="2"/>'
         )
-        out.append(
-            f"<g><title>{escape(p.label)}: {_n(100 * p.numerator / p.denominator)}% of {int(p.denominator):,}</title>{shape}"
-        )
+        share_words = gettext("%(percent)s%% of %(total)s") % {
+            "percent": _n(100 * p.numerator / p.denominator),
+            "total": f"{int(p.denominator):,}",
+        }
+        out.append(f"<g><title>{escape(p.label)}: {escape(share_words)}</title>{shape}")
         if p.highlight:
             # Labels on the right half of the plot sit to the left of their point, so they fit.
             right_half = cx > left + w / 2
@@ -612,15 +633,19 @@ def funnel_svg(chart: FunnelChart) -> str:
             )
         out.append("</g>")
     legend_y = 22
+    average_words = escape(gettext("Programme average"))
+    limits_95 = escape(gettext("%(limit)s limits") % {"limit": "95%"})
+    limits_998 = escape(gettext("%(limit)s limits") % {"limit": "99.8%"})
+    outside_words = escape(gettext("Outside %(limit)s (square)") % {"limit": "99.8%"})
     out.append(
         f'<g font-size="12" fill="{INK}"><line x1="{left}" x2="{left + 24}" y1="{legend_y}" y2="{legend_y}" stroke="{INK}" stroke-width="2"/>'
-        f'<text x="{left + 30}" y="{legend_y + 4}">Programme average</text>'
+        f'<text x="{left + 30}" y="{legend_y + 4}">{average_words}</text>'
         f'<line x1="{left + 170}" x2="{left + 194}" y1="{legend_y}" y2="{legend_y}" stroke="{LIMIT}" stroke-dasharray="6 4" stroke-width="1.5"/>'
-        f'<text x="{left + 200}" y="{legend_y + 4}">95% limits</text>'
+        f'<text x="{left + 200}" y="{legend_y + 4}">{limits_95}</text>'
         f'<line x1="{left + 290}" x2="{left + 314}" y1="{legend_y}" y2="{legend_y}" stroke="{LIMIT}" stroke-width="1.5"/>'
-        f'<text x="{left + 320}" y="{legend_y + 4}">99.8% limits</text>'
+        f'<text x="{left + 320}" y="{legend_y + 4}">{limits_998}</text>'
         f'<rect x="{left + 420}" y="{legend_y - 5}" width="10" height="10" fill="{CONCERN}"/>'
-        f'<text x="{left + 436}" y="{legend_y + 4}">Outside 99.8% (square)</text></g>'
+        f'<text x="{left + 436}" y="{legend_y + 4}">{outside_words}</text></g>'
     )
     out.append("</svg>")
     return "".join(out)

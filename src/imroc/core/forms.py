@@ -6,10 +6,15 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 EARLIEST = dt.date(2000, 1, 1)
-DATE_ERRORS = {"required": "Enter the date.", "invalid": "Enter a real date, like 2024-03-31."}
-TEXT_ERRORS = {"max_length": "Keep this to %(limit_value)d characters or fewer."}
+DATE_ERRORS = {
+    "required": _("Enter the date."),
+    "invalid": _("Enter a real date, like 2024-03-31."),
+}
+TEXT_ERRORS = {"max_length": _("Keep this to %(limit_value)d characters or fewer.")}
 
 
 class DateInput(forms.DateInput):
@@ -20,15 +25,25 @@ class DateInput(forms.DateInput):
 
 
 def check_date(value: dt.date | None, what: str, future_days: int = 366) -> dt.date | None:
-    """Refuse dates that are surely typing mistakes: before 2000, or far in the future."""
+    """Refuse dates that are surely typing mistakes: before 2000, or far in the future.
+
+    ``what`` names the date at the start of the message ("The target date"); pass it translated
+    (``_("The target date")``) so the whole message is in the person's language.
+    """
     if value is None:
         return value
     if value < EARLIEST:
-        raise forms.ValidationError(f"{what} must be in the year 2000 or later.")
+        raise forms.ValidationError(
+            gettext("%(what)s must be in the year 2000 or later.") % {"what": what}
+        )
     if value > timezone.localdate() + dt.timedelta(days=future_days):
         if future_days == 0:
-            raise forms.ValidationError(f"{what} cannot be in the future.")
-        raise forms.ValidationError(f"{what} is too far in the future. Check the year.")
+            raise forms.ValidationError(
+                gettext("%(what)s cannot be in the future.") % {"what": what}
+            )
+        raise forms.ValidationError(
+            gettext("%(what)s is too far in the future. Check the year.") % {"what": what}
+        )
     return value
 
 

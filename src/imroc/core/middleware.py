@@ -36,8 +36,29 @@ SESSION_LAST_SEEN = "imroc_last_seen"
 # on every request; the idle timeout is exact to within this many seconds.
 LAST_SEEN_GRANULARITY = 60
 
-IDLE_MESSAGE = "You were signed out because you had not used imroc for {minutes} minutes. Sign in again to carry on."
-ABSOLUTE_MESSAGE = "You were signed out because you signed in more than {hours} hours ago. Sign in again to carry on."
+
+def idle_message(minutes: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext(
+        "You were signed out because you had not used imroc for %(minutes)d minute. "
+        "Sign in again to carry on.",
+        "You were signed out because you had not used imroc for %(minutes)d minutes. "
+        "Sign in again to carry on.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def absolute_message(hours: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext(
+        "You were signed out because you signed in more than %(hours)d hour ago. "
+        "Sign in again to carry on.",
+        "You were signed out because you signed in more than %(hours)d hours ago. "
+        "Sign in again to carry on.",
+        hours,
+    ) % {"hours": hours}
 
 
 class SessionTimeoutMiddleware:
@@ -74,9 +95,9 @@ class SessionTimeoutMiddleware:
         if not isinstance(last_seen, (int, float)):
             last_seen = login_at
         if now - login_at > settings.IMROC_SESSION_ABSOLUTE_SECONDS:
-            return ABSOLUTE_MESSAGE.format(hours=settings.IMROC_SESSION_ABSOLUTE_SECONDS // 3600)
+            return absolute_message(settings.IMROC_SESSION_ABSOLUTE_SECONDS // 3600)
         if now - last_seen > settings.IMROC_SESSION_IDLE_SECONDS:
-            return IDLE_MESSAGE.format(minutes=settings.IMROC_SESSION_IDLE_SECONDS // 60)
+            return idle_message(settings.IMROC_SESSION_IDLE_SECONDS // 60)
         if now - last_seen >= getattr(
             settings, "IMROC_SESSION_ACTIVITY_SECONDS", LAST_SEEN_GRANULARITY
         ):

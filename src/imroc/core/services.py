@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-STALE_EDIT_MESSAGE = (
+STALE_EDIT_MESSAGE = _(
     "Someone else saved changes here after you opened this page. Your changes have not been "
     "saved: they are still in the form below. Check them against the latest version, then save again."
 )

@@ -12,6 +12,9 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
@@ -26,27 +29,29 @@ class Kind:
     content_type: str
 
 
-PDF = Kind("PDF document", (".pdf",), "application/pdf")
-PNG = Kind("PNG image", (".png",), "image/png")
-JPEG = Kind("JPEG image", (".jpg", ".jpeg"), "image/jpeg")
+PDF = Kind(_("PDF document"), (".pdf",), "application/pdf")
+PNG = Kind(_("PNG image"), (".png",), "image/png")
+JPEG = Kind(_("JPEG image"), (".jpg", ".jpeg"), "image/jpeg")
 DOCX = Kind(
-    "Word document",
+    _("Word document"),
     (".docx",),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
 XLSX = Kind(
-    "Excel workbook",
+    _("Excel workbook"),
     (".xlsx",),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 PPTX = Kind(
-    "PowerPoint file",
+    _("PowerPoint file"),
     (".pptx",),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 )
-ODT = Kind("OpenDocument text", (".odt",), "application/vnd.oasis.opendocument.text")
-ODS = Kind("OpenDocument spreadsheet", (".ods",), "application/vnd.oasis.opendocument.spreadsheet")
-TEXT = Kind("text file", (".txt", ".csv"), "text/plain; charset=utf-8")
+ODT = Kind(_("OpenDocument text"), (".odt",), "application/vnd.oasis.opendocument.text")
+ODS = Kind(
+    _("OpenDocument spreadsheet"), (".ods",), "application/vnd.oasis.opendocument.spreadsheet"
+)
+TEXT = Kind(_("text file"), (".txt", ".csv"), "text/plain; charset=utf-8")
 
 ALL_KINDS = (PDF, PNG, JPEG, DOCX, XLSX, PPTX, ODT, ODS, TEXT)
 OFFICE_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX, "ppt/presentation.xml": PPTX}
@@ -114,19 +119,30 @@ def clean_name(name: str) -> str:
 def check_upload(content: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[Kind, str]:
     """Check a file; return its kind and a cleaned name, or raise UploadError."""
     if not content:
-        raise UploadError("The file is empty.")
+        raise UploadError(gettext("The file is empty."))
     if len(content) > max_bytes:
         raise UploadError(
-            f"The file is larger than {max_bytes // (1024 * 1024)} MB. Choose a smaller file."
+            gettext("The file is larger than %(size)d MB. Choose a smaller file.")
+            % {"size": max_bytes // (1024 * 1024)}
         )
     safe = clean_name(name)
     ending = "." + safe.rsplit(".", 1)[-1].lower() if "." in safe else ""
     kind = detect(content)
     if kind is None:
-        raise UploadError(f"This type of file cannot be shared. Allowed: {allowed_endings()}.")
-    if ending not in kind.endings:
         raise UploadError(
-            f"The file's name ends in “{ending or 'nothing'}” but it is a {kind.label}. "
-            "Rename it or choose the right file."
+            gettext("This type of file cannot be shared. Allowed: %(endings)s.")
+            % {"endings": allowed_endings()}
         )
+    if ending not in kind.endings:
+        if ending:
+            message = gettext(
+                "The file's name ends in “%(ending)s” but it is a %(kind)s. "
+                "Rename it or choose the right file."
+            )
+        else:
+            message = gettext(
+                "The file's name ends in “nothing” but it is a %(kind)s. "
+                "Rename it or choose the right file."
+            )
+        raise UploadError(message % {"ending": ending, "kind": kind.label})
     return kind, safe

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.models import PublicModel, TimestampedModel, VersionedModel
 from imroc.framework.models import Challenge
@@ -41,10 +43,10 @@ class Priority(TimestampedModel):
 
 class Goal(VersionedModel):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        ACTIVE = "active", "In progress"
-        ACHIEVED = "achieved", "Achieved"
-        STOPPED = "stopped", "Stopped"
+        PLANNED = "planned", _("Planned")
+        ACTIVE = "active", _("In progress")
+        ACHIEVED = "achieved", _("Achieved")
+        STOPPED = "stopped", _("Stopped")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="goals")
     challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="goals")
@@ -107,9 +109,9 @@ class Driver(PublicModel):
     """A node of a goal's driver diagram: aim (the goal) → primary → secondary → change idea."""
 
     class Kind(models.TextChoices):
-        PRIMARY = "primary", "Primary driver"
-        SECONDARY = "secondary", "Secondary driver"
-        CHANGE_IDEA = "change_idea", "Change idea"
+        PRIMARY = "primary", _("Primary driver")
+        SECONDARY = "secondary", _("Secondary driver")
+        CHANGE_IDEA = "change_idea", _("Change idea")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="drivers")
     parent = models.ForeignKey(
@@ -129,9 +131,9 @@ class PdsaCycle(VersionedModel):
     """A small test of change: plan, do, study, act. Cycles chain into ramps."""
 
     class Decision(models.TextChoices):
-        ADOPT = "adopt", "Adopt: make it how we work"
-        ADAPT = "adapt", "Adapt: change it and test again"
-        ABANDON = "abandon", "Abandon: stop this idea"
+        ADOPT = "adopt", _("Adopt: make it how we work")
+        ADAPT = "adapt", _("Adapt: change it and test again")
+        ABANDON = "abandon", _("Abandon: stop this idea")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="cycles")
     previous = models.ForeignKey(
@@ -145,13 +147,13 @@ class PdsaCycle(VersionedModel):
     ends_on = models.DateField()
     prediction = models.TextField(max_length=2000)
     measures = models.TextField(
-        "What you will measure", blank=True, max_length=2000
+        _("What you will measure"), blank=True, max_length=2000
     )  # the measures app links real measures
-    do_notes = models.TextField("What happened", blank=True, max_length=4000)
+    do_notes = models.TextField(_("What happened"), blank=True, max_length=4000)
     observations = models.TextField(blank=True, max_length=4000)
-    study_notes = models.TextField("Results against the prediction", blank=True, max_length=4000)
+    study_notes = models.TextField(_("Results against the prediction"), blank=True, max_length=4000)
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
-    next_steps = models.TextField("What happens next", blank=True, max_length=2000)
+    next_steps = models.TextField(_("What happens next"), blank=True, max_length=2000)
     decided_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -174,9 +176,9 @@ class PdsaCycle(VersionedModel):
     @property
     def step_label(self) -> str:
         return {
-            "do": "Planned: record what happened",
-            "study": "Done: study the results",
-            "act": "Studied: decide what to do",
+            "do": gettext("Planned: record what happened"),
+            "study": gettext("Done: study the results"),
+            "act": gettext("Studied: decide what to do"),
             "done": self.get_decision_display().split(":")[0],
         }[self.step]
 
@@ -185,10 +187,10 @@ class Review(PublicModel):
     """A review of a goal, or of the site's whole plan when goal is empty."""
 
     class Decision(models.TextChoices):
-        CONTINUE = "continue", "Continue as planned"
-        ADJUST = "adjust", "Adjust the goal"
-        COMPLETE = "complete", "Complete: the goal is met"
-        STOP = "stop", "Stop working on this goal"
+        CONTINUE = "continue", _("Continue as planned")
+        ADJUST = "adjust", _("Adjust the goal")
+        COMPLETE = "complete", _("Complete: the goal is met")
+        STOP = "stop", _("Stop working on this goal")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="reviews")
     goal = models.ForeignKey(

@@ -9,6 +9,7 @@ from statistics import mean
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from imroc.assessment import queries as assessment_queries
 from imroc.assessment.models import (
@@ -83,6 +84,20 @@ def _share(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
+def _percent(share: int | None) -> str:
+    """A share as shown on a card: "40%", or a dash when there is nothing to count."""
+    return "–" if share is None else f"{share}%"
+
+
+# How the programme panel counts cycles by their decision ("5 adopt, 3 running").
+DECISION_WORDS = {
+    "adopt": pgettext_lazy("PDSA cycles counted by decision", "adopt"),
+    "adapt": pgettext_lazy("PDSA cycles counted by decision", "adapt"),
+    "abandon": pgettext_lazy("PDSA cycles counted by decision", "abandon"),
+    "running": pgettext_lazy("PDSA cycles counted by decision", "running"),
+}
+
+
 def site_dashboard(request, site) -> dict:
     today = timezone.localdate()
     framework = framework_queries.current_version(site.programme.framework_key)
@@ -145,11 +160,14 @@ def site_dashboard(request, site) -> dict:
         "in_flight": in_flight,
         "in_flight_count": in_flight_count,
         "co_lead_share": _share(sum(1 for g in goals if g.co_lead_id), len(goals)),
+        "co_lead_figure": _percent(_share(sum(1 for g in goals if g.co_lead_id), len(goals))),
         "lived_rating_share": _share(lived_ratings, total_ratings),
+        "lived_rating_figure": _percent(_share(lived_ratings, total_ratings)),
         "total_ratings": total_ratings,
         "rounds_with_lived": rounds_with_lived,
         "closed_rounds": len(closed),
         "divergence": divergence,
+        "divergence_figure": "–" if divergence is None else divergence,
     }
 
 
@@ -230,9 +248,14 @@ def programme_dashboard(request, sites) -> dict:
         "overdue": sorted(((names[s], n) for s, n in overdue.items()), key=lambda x: x[0].name),
         "cycles_by_year": sorted(cycles_by_year.items()),
         "decisions": {k or "running": v for k, v in decisions.items()},
+        "decision_counts": [
+            (DECISION_WORDS.get(k or "running", k), v) for k, v in decisions.items()
+        ],
         "cycle_count": sum(decisions.values()),
         "co_lead_share": _share(goal_figures["co_led"], goal_figures["n"]),
+        "co_lead_figure": _percent(_share(goal_figures["co_led"], goal_figures["n"])),
         "lived_rating_share": _share(rating_figures["lived"], rating_figures["n"]),
+        "lived_rating_figure": _percent(_share(rating_figures["lived"], rating_figures["n"])),
         "goal_count": goal_figures["n"],
         "rating_count": rating_figures["n"],
     }

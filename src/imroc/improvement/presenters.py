@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from imroc.improvement.models import Driver, PdsaCycle
 
 FIELD_LABELS = {
-    "challenge": "Challenge", "title": "Goal", "description": "Description", "target_level": "Stage to reach",
-    "target_value": "Measure value", "target_value_meaning": "What the value measures", "target_date": "Reach it by",
-    "owner": "Owner", "co_lead": "Co-lead", "status": "Status", "chime": "CHIME", "next_review_on": "Review date",
+    "challenge": _("Challenge"), "title": _("Goal"), "description": _("Description"), "target_level": _("Stage to reach"),
+    "target_value": _("Measure value"), "target_value_meaning": _("What the value measures"), "target_date": _("Reach it by"),
+    "owner": _("Owner"), "co_lead": _("Co-lead"), "status": _("Status"), "chime": _("CHIME"), "next_review_on": _("Review date"),
 }  # fmt: skip
 
 

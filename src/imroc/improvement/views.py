@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from imroc.core import panels, tables
@@ -101,7 +102,7 @@ def priorities(request):
             reason=form.cleaned_data["reason"],
             actor=request.user,
         )
-        messages.success(request, "Saved the priorities. Now set goals for them.")
+        messages.success(request, gettext("Saved the priorities. Now set goals for them."))
         return redirect("improvement:goals", site=site.slug)
     return render(request, "improvement/priorities.html", {"site": site, "form": form})
 
@@ -123,7 +124,7 @@ def goal_create(request):
         except services.ImprovementError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Added the goal.")
+            messages.success(request, gettext("Added the goal."))
             return _goal_url(goal)
     return render(request, "improvement/goal_form.html", {"site": site, "form": form, "goal": None})
 
@@ -187,7 +188,7 @@ def goal_adjust(request, goal):
             form.add_error(error.field, str(error))
         else:
             messages.success(
-                request, "Saved the change. The goal's history shows what changed and why."
+                request, gettext("Saved the change. The goal's history shows what changed and why.")
             )
             return _goal_url(goal)
     return render(request, "improvement/goal_form.html", {"site": site, "form": form, "goal": goal})
@@ -215,11 +216,11 @@ def driver_add(request, goal):
         except services.ImprovementError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Added to the driver diagram.")
+            messages.success(request, gettext("Added to the driver diagram."))
             return _goal_url(goal)
     return render(request, "improvement/simple_form.html", {
-        "site": request.site, "goal": goal, "form": form, "title": "Add to the driver diagram",
-        "intro": "A driver diagram links the aim (the goal) to the things that drive it, and to change ideas you can test.",
+        "site": request.site, "goal": goal, "form": form, "title": gettext("Add to the driver diagram"),
+        "intro": gettext("A driver diagram links the aim (the goal) to the things that drive it, and to change ideas you can test."),
     })  # fmt: skip
 
 
@@ -250,7 +251,9 @@ def cycle_create(request, goal):
         except services.ImprovementError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Planned the cycle. Record what happens as the test goes on.")
+            messages.success(
+                request, gettext("Planned the cycle. Record what happens as the test goes on.")
+            )
             return redirect(
                 "improvement:cycle",
                 site=request.site.slug,
@@ -307,7 +310,7 @@ def cycle_edit(request, goal, cycle):
         except services.ImprovementError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Saved the cycle.")
+            messages.success(request, gettext("Saved the cycle."))
             return redirect(
                 "improvement:cycle",
                 site=request.site.slug,
@@ -335,15 +338,15 @@ def goal_review(request, goal):
         except services.ImprovementError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Saved the review.")
+            messages.success(request, gettext("Saved the review."))
             if form.cleaned_data["decision"] == "adjust":
                 return redirect(
                     "improvement:goal_adjust", site=request.site.slug, goal=goal.public_id
                 )
             return _goal_url(goal)
     return render(request, "improvement/simple_form.html", {
-        "site": request.site, "goal": goal, "form": form, "title": "Review the goal",
-        "intro": "Look at the goal's PDSA cycles and measures, score the progress, and decide what happens next.",
+        "site": request.site, "goal": goal, "form": form, "title": gettext("Review the goal"),
+        "intro": gettext("Look at the goal's PDSA cycles and measures, score the progress, and decide what happens next."),
     })  # fmt: skip
 
 
@@ -363,9 +366,9 @@ def site_review(request):
         except services.ImprovementError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Saved the review of the site's plan.")
+            messages.success(request, gettext("Saved the review of the site's plan."))
             return redirect("improvement:goals", site=request.site.slug)
     return render(request, "improvement/simple_form.html", {
-        "site": request.site, "goal": None, "form": form, "title": "Review the site's plan",
-        "intro": "Step back from single goals: is the plan as a whole working? Set the date of the next review.",
+        "site": request.site, "goal": None, "form": form, "title": gettext("Review the site's plan"),
+        "intro": gettext("Step back from single goals: is the plan as a whole working? Set the date of the next review."),
     })  # fmt: skip
