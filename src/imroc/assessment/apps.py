@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentConfig(AppConfig):
     name = "imroc.assessment"
     label = "assessment"
-    verbose_name = "Self-assessment"
+    verbose_name = _("Self-assessment")
 
     def ready(self):
         from imroc.assessment.panels import team_trip

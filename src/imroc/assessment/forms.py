@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from imroc.assessment.presenters import LEVEL_NAMES
 from imroc.assessment.services import LevelEntry
@@ -18,27 +20,28 @@ LEVEL_CHOICES = [(str(level), name) for level, name in LEVEL_NAMES.items()]
 
 class StartRoundForm(forms.Form):
     title = forms.CharField(
-        label="Name of the round",
+        label=_("Name of the round"),
         max_length=120,
-        help_text="For example: Spring 2024 review.",
+        help_text=_("For example: Spring 2024 review."),
         error_messages={
-            "required": "Enter a name for the round.",
-            "max_length": "The name must be 120 characters or fewer.",
+            "required": _("Enter a name for the round."),
+            "max_length": _("The name must be %(limit_value)d characters or fewer."),
         },
     )
     held_on = forms.DateField(
-        label="Date of the meeting", widget=DateInput(), error_messages=DATE_ERRORS
+        label=_("Date of the meeting"), widget=DateInput(), error_messages=DATE_ERRORS
     )
 
     def clean_held_on(self):
-        return check_date(self.cleaned_data["held_on"], "The date of the meeting")
+        return check_date(self.cleaned_data["held_on"], gettext("The date of the meeting"))
 
 
 class LevelsForm(forms.Form):
     """One stage and one note for each challenge, with the version each editor saw."""
 
-    text_label = "Evidence"
-    text_help = "What you have seen that shows this stage. Optional."
+    # The label of each challenge's text box, with the challenge's number.
+    text_label = _("Evidence for challenge %(number)s")
+    text_help = _("What you have seen that shows this stage. Optional.")
 
     def __init__(self, *args, challenges, current=None, require_all=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,24 +52,28 @@ class LevelsForm(forms.Form):
             key = challenge.slug
             self.fields[f"level-{key}"] = forms.TypedChoiceField(
                 label=f"{challenge.number}. {challenge.title}",
-                choices=([] if require_all else [("", "Not rated this time")]) + LEVEL_CHOICES,
+                choices=([] if require_all else [("", _("Not rated this time"))]) + LEVEL_CHOICES,
                 coerce=int,
                 required=require_all,
                 widget=forms.RadioSelect,
                 initial=str(existing[0]) if existing else "",
                 error_messages={
-                    "required": f"Choose a stage for challenge {challenge.number}.",
-                    "invalid_choice": f"Choose one of the stages for challenge {challenge.number}.",
+                    "required": gettext("Choose a stage for challenge %(number)s.")
+                    % {"number": challenge.number},
+                    "invalid_choice": gettext("Choose one of the stages for challenge %(number)s.")
+                    % {"number": challenge.number},
                 },
             )
             self.fields[f"text-{key}"] = forms.CharField(
-                label=f"{self.text_label} for challenge {challenge.number}",
+                label=str(self.text_label) % {"number": challenge.number},
                 help_text=self.text_help,
                 required=False,
                 max_length=4000,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=existing[1] if existing else "",
-                error_messages={"max_length": "Keep this to %(limit_value)d characters or fewer."},
+                error_messages={
+                    "max_length": _("Keep this to %(limit_value)d characters or fewer.")
+                },
             )
             self.fields[f"version-{key}"] = forms.IntegerField(
                 required=False,
@@ -126,22 +133,22 @@ class RatingsForm(LevelsForm):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not self.entries():
-            raise forms.ValidationError("Choose a stage for at least one challenge.")
+            raise forms.ValidationError(_("Choose a stage for at least one challenge."))
         return cleaned
 
 
 class ConsensusForm(LevelsForm):
-    text_label = "Why the group agreed this"
-    text_help = "Note any views that differed. Optional."
+    text_label = _("Why the group agreed this for challenge %(number)s")
+    text_help = _("Note any views that differed. Optional.")
 
 
 class GroupForm(forms.Form):
     group = forms.ChoiceField(
-        label="Whose view are you entering?",
+        label=_("Whose view are you entering?"),
         choices=StakeholderGroup.choices,
         error_messages={
-            "required": "Choose whose view you are entering.",
-            "invalid_choice": "Choose one of the groups in the list.",
+            "required": _("Choose whose view you are entering."),
+            "invalid_choice": _("Choose one of the groups in the list."),
         },
     )
 
@@ -157,9 +164,10 @@ class AttendanceForm(forms.Form):
                 required=False,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 error_messages={
-                    "invalid": f"Enter the number of {label.lower()} people as a whole number.",
-                    "min_value": "The number cannot be below zero.",
-                    "max_value": "The number must be 500 or fewer.",
+                    "invalid": gettext("Enter the number of %(group)s people as a whole number.")
+                    % {"group": str(label).lower()},
+                    "min_value": _("The number cannot be below zero."),
+                    "max_value": _("The number must be %(limit_value)s or fewer."),
                 },
             )
 
@@ -169,7 +177,9 @@ class AttendanceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not any(cleaned.get(g) for g in StakeholderGroup.values):
-            raise forms.ValidationError("Enter how many people from at least one group took part.")
+            raise forms.ValidationError(
+                _("Enter how many people from at least one group took part.")
+            )
         return cleaned
 
 
@@ -178,51 +188,56 @@ class AttendanceForm(forms.Form):
 
 class TeamResourcesForm(forms.Form):
     people = text_field(
-        "People and roles", help_text="Who is in the team, including any peer support workers."
+        _("People and roles"),
+        help_text=_("Who is in the team, including any peer support workers."),
     )
-    strengths = text_field("What the team does well")
+    strengths = text_field(_("What the team does well"))
     links = text_field(
-        "Links outside the team",
-        help_text="Recovery college, housing, employment, community groups and others.",
+        _("Links outside the team"),
+        help_text=_("Recovery college, housing, employment, community groups and others."),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class TeamBenchmarkForm(LevelsForm):
-    text_label = "Notes"
-    text_help = "Optional."
+    text_label = _("Notes for challenge %(number)s")
+    text_help = _("Optional.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, require_all=True, **kwargs)
         self.fields["assessed_on"] = forms.DateField(
-            label="Date of this benchmark", widget=DateInput(), error_messages=DATE_ERRORS,
+            label=_("Date of this benchmark"), widget=DateInput(), error_messages=DATE_ERRORS,
             initial=timezone.localdate,
         )  # fmt: skip
         self.order_fields(["assessed_on"])
 
     def clean_assessed_on(self):
-        return check_date(self.cleaned_data["assessed_on"], "The date", future_days=0)
+        return check_date(self.cleaned_data["assessed_on"], gettext("The date"), future_days=0)
 
 
 class TeamPrioritiesForm(forms.Form):
     def __init__(self, *args, challenges, **kwargs):
         super().__init__(*args, **kwargs)
         self.challenges = {str(c.pk): c for c in challenges}
-        choices = [("", "No priority")] + [
+        choices = [("", gettext("No priority"))] + [
             (str(c.pk), f"{c.number}. {c.short_title}") for c in challenges
         ]
         for rank in (1, 2, 3):
             self.fields[f"challenge_{rank}"] = forms.ChoiceField(
-                label=f"Priority {rank}", choices=choices, required=rank == 1,
+                label=gettext("Priority %(rank)s") % {"rank": rank}, choices=choices,
+                required=rank == 1,
                 error_messages={
-                    "required": "Choose at least the first priority.",
-                    "invalid_choice": "Choose a challenge from the list.",
+                    "required": gettext("Choose at least the first priority."),
+                    "invalid_choice": gettext("Choose a challenge from the list."),
                 },
             )  # fmt: skip
             self.fields[f"aim_{rank}"] = forms.CharField(
-                label=f"What the team wants to achieve for priority {rank}", required=False,
-                max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={"max_length": "Keep this to %(limit_value)d characters or fewer."},
+                label=gettext("What the team wants to achieve for priority %(rank)s")
+                % {"rank": rank},
+                required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={
+                    "max_length": gettext("Keep this to %(limit_value)d characters or fewer.")
+                },
             )  # fmt: skip
 
     def clean(self):
@@ -232,13 +247,16 @@ class TeamPrioritiesForm(forms.Form):
             pk = cleaned.get(f"challenge_{rank}")
             aim = (cleaned.get(f"aim_{rank}") or "").strip()
             if pk:
-                if pk in [c for c, _ in chosen]:
+                if pk in [c for c, _aim in chosen]:
                     self.add_error(
-                        f"challenge_{rank}", "Choose a different challenge for each priority."
+                        f"challenge_{rank}",
+                        gettext("Choose a different challenge for each priority."),
                     )
                 if not aim:
                     self.add_error(
-                        f"aim_{rank}", f"Say what the team wants to achieve for priority {rank}."
+                        f"aim_{rank}",
+                        gettext("Say what the team wants to achieve for priority %(rank)s.")
+                        % {"rank": rank},
                     )
                 chosen.append((pk, aim))
         self.priorities = [
@@ -249,33 +267,35 @@ class TeamPrioritiesForm(forms.Form):
 
 class TeamReviewForm(forms.Form):
     held_on = forms.DateField(
-        label="Date of the review", widget=DateInput(), error_messages=DATE_ERRORS
+        label=_("Date of the review"), widget=DateInput(), error_messages=DATE_ERRORS
     )
     progress_score = forms.TypedChoiceField(
-        label="Progress score", required=False, coerce=Decimal,
-        empty_value=None, choices=[("", "Not scored")] + [(str(v), label) for v, label in PROGRESS_CHOICES],
-        help_text="How far the team has come, on the 0.5 to 5 scale.",
-        error_messages={"invalid_choice": "Choose a score from the list."},
+        label=_("Progress score"), required=False, coerce=Decimal, empty_value=None,
+        choices=[("", _("Not scored"))] + [(str(v), label) for v, label in PROGRESS_CHOICES],
+        help_text=_("How far the team has come, on the 0.5 to 5 scale."),
+        error_messages={"invalid_choice": _("Choose a score from the list.")},
     )  # fmt: skip
     notes = text_field(
-        "What the team found and what it will change",
+        _("What the team found and what it will change"),
         required=True,
         rows=4,
-        required_message="Write what the review found.",
+        required_message=_("Write what the review found."),
     )
     next_review_on = forms.DateField(
-        label="Date of the next review",
+        label=_("Date of the next review"),
         required=False,
         widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
 
     def clean_held_on(self):
-        return check_date(self.cleaned_data["held_on"], "The date of the review", future_days=0)
+        return check_date(
+            self.cleaned_data["held_on"], gettext("The date of the review"), future_days=0
+        )
 
     def clean(self):
         cleaned = super().clean()
         held, following = cleaned.get("held_on"), cleaned.get("next_review_on")
         if held and following and following <= held:
-            self.add_error("next_review_on", "The next review must be after this one.")
+            self.add_error("next_review_on", gettext("The next review must be after this one."))
         return cleaned

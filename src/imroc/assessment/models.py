@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.models import PublicModel, TimestampedModel, VersionedModel
 from imroc.framework.models import Challenge, FrameworkVersion
@@ -22,8 +23,8 @@ STAFF_GROUPS = frozenset({StakeholderGroup.STAFF, StakeholderGroup.MANAGER})
 
 class AssessmentRound(VersionedModel):
     class Status(models.TextChoices):
-        OPEN = "open", "Open for ratings"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open for ratings")
+        CLOSED = "closed", _("Closed")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="assessment_rounds")
     framework_version = models.ForeignKey(
@@ -122,13 +123,13 @@ class TeamResources(VersionedModel):
 
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="trip_resources")
     people = models.TextField(
-        "People and roles", blank=True, max_length=4000,
-        help_text="Who is in the team, including any peer support workers.",
+        _("People and roles"), blank=True, max_length=4000,
+        help_text=_("Who is in the team, including any peer support workers."),
     )  # fmt: skip
-    strengths = models.TextField("What the team does well", blank=True, max_length=4000)
+    strengths = models.TextField(_("What the team does well"), blank=True, max_length=4000)
     links = models.TextField(
-        "Links outside the team", blank=True, max_length=4000,
-        help_text="Recovery college, housing, employment, community groups and others.",
+        _("Links outside the team"), blank=True, max_length=4000,
+        help_text=_("Recovery college, housing, employment, community groups and others."),
     )  # fmt: skip
 
     def __str__(self) -> str:

@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import mean
 
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 from imroc.assessment.models import LIVED_EXPERIENCE_GROUPS, STAFF_GROUPS, AssessmentRound
 from imroc.framework.models import Challenge
 from imroc.programme.models import StakeholderGroup
 
 # A gap this large between staff and lived-experience ratings is worth talking about.
 DIVERGENCE_FLAG = 1.0
-LEVEL_NAMES = {0: "Not yet started", 1: "Engagement", 2: "Development", 3: "Transformation"}
+LEVEL_NAMES = {
+    0: _("Not yet started"),
+    1: _("Engagement"),
+    2: _("Development"),
+    3: _("Transformation"),
+}
 
 
 def level_name(level: int | None) -> str:
@@ -51,11 +59,25 @@ class ChallengeRow:
     def divergence_text(self) -> str:
         d = self.divergence
         if d is None:
-            return "Not enough ratings to compare"
+            return gettext("Not enough ratings to compare")
         if abs(d) < 0.5:
-            return "Staff and people with lived experience broadly agree"
-        who = "Service users and carers" if d > 0 else "Staff"
-        return f"{who} rate this {abs(d):g} stage{'s' if abs(d) != 1 else ''} lower"
+            return gettext("Staff and people with lived experience broadly agree")
+        gap = abs(d)
+        # A whole gap picks its plural form; a gap such as 1.5 takes the general plural.
+        count = int(gap) if float(gap).is_integer() else 0
+        if d > 0:
+            text = ngettext(
+                "Service users and carers rate this %(stages)s stage lower",
+                "Service users and carers rate this %(stages)s stages lower",
+                count,
+            )
+        else:
+            text = ngettext(
+                "Staff rate this %(stages)s stage lower",
+                "Staff rate this %(stages)s stages lower",
+                count,
+            )
+        return text % {"stages": f"{gap:g}"}
 
     @property
     def change_from_baseline(self) -> int | None:

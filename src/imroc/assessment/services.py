@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from imroc.assessment.models import (
     AssessmentRound,
@@ -46,15 +47,18 @@ def start_round(
 ) -> AssessmentRound:
     if framework is None:
         raise AssessmentError(
-            "The programme has not published a framework yet, so a round cannot start."
+            _("The programme has not published a framework yet, so a round cannot start.")
         )
     with transaction.atomic():
         Site.objects.select_for_update().filter(pk=site.pk).first()  # one round starts at a time
         open_round = site.assessment_rounds.filter(status=AssessmentRound.Status.OPEN).first()
         if open_round is not None:
             raise AssessmentError(
-                f"“{open_round.title}” is still open. Agree its consensus and close it before "
-                "starting a new round."
+                _(
+                    "“%(round)s” is still open. Agree its consensus and close it before "
+                    "starting a new round."
+                )
+                % {"round": open_round.title}
             )
         assessment_round = AssessmentRound.objects.create(
             site=site,
@@ -75,15 +79,18 @@ def start_round(
 
 def _require_open(assessment_round: AssessmentRound) -> None:
     if not assessment_round.is_open:
-        raise AssessmentError("This round is closed, so it cannot be changed.")
+        raise AssessmentError(_("This round is closed, so it cannot be changed."))
 
 
 def _check_challenges(assessment_round: AssessmentRound, entries: list[LevelEntry]) -> None:
     for entry in entries:
         if entry.challenge.framework_version_id != assessment_round.framework_version_id:
-            raise AssessmentError(f"{entry.challenge} is not part of this round's framework.")
+            raise AssessmentError(
+                _("%(challenge)s is not part of this round's framework.")
+                % {"challenge": entry.challenge}
+            )
         if not 0 <= entry.level <= 3:
-            raise AssessmentError("A stage must be between 'not yet started' and 3.")
+            raise AssessmentError(_("A stage must be between 'not yet started' and 3."))
 
 
 def _save_levels(
@@ -125,7 +132,9 @@ def save_ratings(
 ) -> list[Rating]:
     """Save one group's ratings. All or nothing: a stale rating refuses the whole save."""
     if group not in StakeholderGroup.values:
-        raise AssessmentError(f"'{group}' is not a stakeholder group.", "group")
+        raise AssessmentError(
+            _("'%(group)s' is not a stakeholder group.") % {"group": group}, "group"
+        )
     with transaction.atomic():
         assessment_round = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
         existing = {
@@ -187,9 +196,11 @@ def close_round(assessment_round: AssessmentRound, *, actor) -> AssessmentRound:
         ]
         if missing:
             raise AssessmentError(
-                "Agree a stage for every challenge before closing the round. Still to agree: "
-                + ", ".join(missing)
-                + "."
+                _(
+                    "Agree a stage for every challenge before closing the round. "
+                    "Still to agree: %(challenges)s."
+                )
+                % {"challenges": ", ".join(missing)}
             )
         assessment_round.status = AssessmentRound.Status.CLOSED
         assessment_round.save(update_fields=["status", "updated_at"])
@@ -238,7 +249,7 @@ def benchmark_team(
         )
         audit.record(
             actor, "trip.benchmark", team, site=team.site,
-            after={"on": assessed_on, "levels": {c.slug: lv for c, (lv, _) in levels.items()}},
+            after={"on": assessed_on, "levels": {c.slug: lv for c, (lv, _notes) in levels.items()}},
         )  # fmt: skip
     return rows
 
@@ -248,9 +259,9 @@ def set_team_priorities(
 ) -> list[TeamPriority]:
     """Reset the team's top priorities: at most three, each challenge once."""
     if len(priorities) > 3:
-        raise AssessmentError("A team can have no more than three priorities at a time.")
-    if len({c.pk for c, _ in priorities}) != len(priorities):
-        raise AssessmentError("Each priority must be a different challenge.")
+        raise AssessmentError(_("A team can have no more than three priorities at a time."))
+    if len({c.pk for c, _aim in priorities}) != len(priorities):
+        raise AssessmentError(_("Each priority must be a different challenge."))
     with transaction.atomic():
         current = list(team.priorities.select_for_update().filter(ended_on__isnull=True))
         before = [{"rank": p.rank, "challenge": p.challenge.slug, "aim": p.aim} for p in current]

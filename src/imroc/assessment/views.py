@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.assessment import queries, services
@@ -74,7 +75,9 @@ def round_start(request):
             form.add_error(error.field, str(error))
         else:
             messages.success(
-                request, f"Started “{started.title}”. Each group can now give its ratings."
+                request,
+                _("Started “%(round)s”. Each group can now give its ratings.")
+                % {"round": started.title},
             )
             return _round_url(started)
     return render(request, "assessment/round_start.html", {"site": request.site, "form": form})
@@ -129,7 +132,7 @@ def _rating_group(request):
 def round_rate(request, round):
     assessment_round = _round_or_404(request.site, round)
     if not assessment_round.is_open:
-        messages.error(request, "This round is closed, so its ratings cannot change.")
+        messages.error(request, _("This round is closed, so its ratings cannot change."))
         return _round_url(assessment_round)
     group, group_form = _rating_group(request)
     context = {"site": request.site, "round": assessment_round, "group_form": group_form}
@@ -157,7 +160,11 @@ def round_rate(request, round):
         except services.AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Saved the {StakeholderGroup(group).label.lower()} ratings.")
+            messages.success(
+                request,
+                _("Saved the %(group)s ratings.")
+                % {"group": str(StakeholderGroup(group).label).lower()},
+            )
             return _round_url(assessment_round)
     context.update(form=form, group=group, group_label=StakeholderGroup(group).label)
     return render(request, "assessment/round_rate.html", context)
@@ -168,7 +175,7 @@ def round_rate(request, round):
 def round_consensus(request, round):
     assessment_round = _round_or_404(request.site, round)
     if not assessment_round.is_open:
-        messages.error(request, "This round is closed, so its consensus cannot change.")
+        messages.error(request, _("This round is closed, so its consensus cannot change."))
         return _round_url(assessment_round)
     challenges = framework_queries.grid(assessment_round.framework_version)[1]
     ratings = list(queries.round_ratings(assessment_round))
@@ -191,7 +198,7 @@ def round_consensus(request, round):
         except services.AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Saved the agreed stages.")
+            messages.success(request, _("Saved the agreed stages."))
             return _round_url(assessment_round)
     by_challenge = {}
     for rating in ratings:
@@ -216,7 +223,7 @@ def round_attendance(request, round):
     form = AttendanceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.record_attendance(assessment_round, counts=form.counts(), actor=request.user)
-        messages.success(request, "Saved who took part.")
+        messages.success(request, _("Saved who took part."))
         return _round_url(assessment_round)
     return render(
         request,
@@ -234,7 +241,9 @@ def round_close(request, round):
     except services.AssessmentError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Closed the round. Its agreed stages are now on the dashboard.")
+        messages.success(
+            request, _("Closed the round. Its agreed stages are now on the dashboard.")
+        )
     return _round_url(assessment_round)
 
 
@@ -280,12 +289,12 @@ def trip_resources(request, team):
             form.data = form.data.copy()
             form.data["version"] = latest.version if latest else 0
         else:
-            messages.success(request, "Saved the team's resources.")
+            messages.success(request, _("Saved the team's resources."))
             return _team_url(team)
     return render(
         request,
         "assessment/trip_form.html",
-        {"site": request.site, "team": team, "form": form, "title": "The team's resources"},
+        {"site": request.site, "team": team, "form": form, "title": _("The team's resources")},
     )
 
 
@@ -295,7 +304,7 @@ def trip_benchmark(request, team):
     team = _team_or_404(request.site, team)
     challenges = _current_challenges(request.site)
     if not challenges:
-        messages.error(request, "The programme has not published a framework yet.")
+        messages.error(request, _("The programme has not published a framework yet."))
         return _team_url(team)
     latest = {
         b.challenge_id: (b.level, b.notes, None) for b in queries.latest_team_benchmarks(team)
@@ -310,7 +319,7 @@ def trip_benchmark(request, team):
             levels={e.challenge: (e.level, e.text) for e in form.entries()},
             actor=request.user,
         )
-        messages.success(request, "Saved the team's benchmark.")
+        messages.success(request, _("Saved the team's benchmark."))
         return _team_url(team)
     return render(
         request,
@@ -339,7 +348,7 @@ def trip_priorities(request, team):
         except services.AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Saved the team's priorities.")
+            messages.success(request, _("Saved the team's priorities."))
             return _team_url(team)
     return render(
         request,
@@ -348,7 +357,7 @@ def trip_priorities(request, team):
             "site": request.site,
             "team": team,
             "form": form,
-            "title": "The team's top three priorities",
+            "title": _("The team's top three priorities"),
         },
     )
 
@@ -360,10 +369,10 @@ def trip_review(request, team):
     form = TeamReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.review_team(team, actor=request.user, **form.cleaned_data)
-        messages.success(request, "Saved the review.")
+        messages.success(request, _("Saved the review."))
         return _team_url(team)
     return render(
         request,
         "assessment/trip_form.html",
-        {"site": request.site, "team": team, "form": form, "title": "Review and reset the plan"},
+        {"site": request.site, "team": team, "form": form, "title": _("Review and reset the plan")},
     )
