@@ -2,6 +2,7 @@
 
 from imroc.programme.models.core import *  # noqa: F403
 from imroc.programme.models.core import (  # noqa: F401 - explicit for readers and linters
+    CATEGORY_PLURAL_LABELS,
     Application,
     Category,
     CategoryChange,

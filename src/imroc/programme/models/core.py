@@ -7,6 +7,8 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from imroc.core.models import PublicModel, TimestampedModel, VersionedModel
@@ -14,7 +16,10 @@ from imroc.core.models import PublicModel, TimestampedModel, VersionedModel
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"'{value}' is not a time zone name, such as Europe/London.")
+        raise ValidationError(
+            _("'%(value)s' is not a time zone name, such as Europe/London."),
+            params={"value": value},
+        )
 
 
 class Programme(PublicModel):
@@ -30,14 +35,14 @@ class Programme(PublicModel):
 
 class Organisation(PublicModel):
     class Type(models.TextChoices):
-        NHS_TRUST = "nhs_trust", "NHS trust"
-        INDEPENDENT = "independent", "Independent provider"
-        USER_LED = "user_led", "User-led organisation"
-        COMMUNITY_TEAM = "community_team", "Community team"
+        NHS_TRUST = "nhs_trust", _("NHS trust")
+        INDEPENDENT = "independent", _("Independent provider")
+        USER_LED = "user_led", _("User-led organisation")
+        COMMUNITY_TEAM = "community_team", _("Community team")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    org_type = models.CharField("type", max_length=20, choices=Type.choices)
+    org_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     country = CountryField()
     region = models.CharField(max_length=100, blank=True)
     time_zone = models.CharField(
@@ -55,11 +60,11 @@ class MemberGroup(models.Model):
     """How many people of one kind belong to an organisation, such as a user-led group."""
 
     class Group(models.TextChoices):
-        SERVICE_USERS = "service_users", "Service users"
-        CARERS = "carers", "Carers"
-        PROFESSIONALS = "professionals", "Professionals"
-        WELL_WISHERS = "well_wishers", "Well-wishers"
-        ONLINE = "online_members", "Online members"
+        SERVICE_USERS = "service_users", _("Service users")
+        CARERS = "carers", _("Carers")
+        PROFESSIONALS = "professionals", _("Professionals")
+        WELL_WISHERS = "well_wishers", _("Well-wishers")
+        ONLINE = "online_members", _("Online members")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="member_groups"
@@ -67,7 +72,7 @@ class MemberGroup(models.Model):
     group = models.CharField(max_length=20, choices=Group.choices)
     count = models.PositiveIntegerField()
     is_minimum = models.BooleanField(
-        default=False, help_text="Tick when the number is a lower bound, as in 'more than 300'."
+        default=False, help_text=_("Tick when the number is a lower bound, as in 'more than 300'.")
     )
 
     class Meta:
@@ -77,15 +82,26 @@ class MemberGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        more = "more than " if self.is_minimum else ""
-        return f"{more}{self.count} {self.get_group_display().lower()}"
+        group = self.get_group_display().lower()
+        if self.is_minimum:
+            return gettext("more than %(count)d %(group)s") % {"count": self.count, "group": group}
+        return f"{self.count} {group}"
 
 
 class Category(models.TextChoices):
-    DEMONSTRATION = "demonstration", "Demonstration site"
-    PILOT = "pilot", "Pilot site"
-    NETWORK = "network", "Network site"
-    PARTNER = "partner", "International partner"
+    DEMONSTRATION = "demonstration", _("Demonstration site")
+    PILOT = "pilot", _("Pilot site")
+    NETWORK = "network", _("Network site")
+    PARTNER = "partner", _("International partner")
+
+
+# The categories in the plural, for headings over a list of sites of each category.
+CATEGORY_PLURAL_LABELS = {
+    Category.DEMONSTRATION: _("Demonstration sites"),
+    Category.PILOT: _("Pilot sites"),
+    Category.NETWORK: _("Network sites"),
+    Category.PARTNER: _("International partners"),
+}
 
 
 class Site(PublicModel):
@@ -102,7 +118,7 @@ class Site(PublicModel):
     )
     named_in_benchmarks = models.BooleanField(
         default=False,
-        help_text="Other sites see this site's name in benchmarks, not an anonymous label.",
+        help_text=_("Other sites see this site's name in benchmarks, not an anonymous label."),
     )
 
     class Meta:
@@ -143,12 +159,12 @@ class CategoryChange(TimestampedModel):
 
 class Team(VersionedModel):
     class Kind(models.TextChoices):
-        COMMUNITY = "community", "Community mental health"
-        EARLY_INTERVENTION = "early_intervention", "Early intervention"
-        CRISIS = "crisis", "Crisis and home treatment"
-        INPATIENT = "inpatient", "Inpatient ward"
-        REHABILITATION = "rehabilitation", "Rehabilitation and recovery"
-        OTHER = "other", "Other"
+        COMMUNITY = "community", _("Community mental health")
+        EARLY_INTERVENTION = "early_intervention", _("Early intervention")
+        CRISIS = "crisis", _("Crisis and home treatment")
+        INPATIENT = "inpatient", _("Inpatient ward")
+        REHABILITATION = "rehabilitation", _("Rehabilitation and recovery")
+        OTHER = "other", _("Other")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=120)
@@ -156,7 +172,7 @@ class Team(VersionedModel):
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.COMMUNITY)
     description = models.TextField(blank=True, max_length=2000)
     staff_count = models.PositiveIntegerField(
-        null=True, blank=True, help_text="How many staff work in the team, if known."
+        null=True, blank=True, help_text=_("How many staff work in the team, if known.")
     )
 
     class Meta:
@@ -172,9 +188,9 @@ class Team(VersionedModel):
 
 class Application(PublicModel):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Waiting for a decision"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        SUBMITTED = "submitted", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="applications")
     organisation = models.ForeignKey(
@@ -208,18 +224,18 @@ class Application(PublicModel):
 
 
 class SiteRole(models.TextChoices):
-    LEAD = "lead", "Site lead"
-    MEMBER = "member", "Site member"
-    PARTNER = "partner", "Lived-experience partner"
-    VIEWER = "viewer", "Site viewer"
+    LEAD = "lead", _("Site lead")
+    MEMBER = "member", _("Site member")
+    PARTNER = "partner", _("Lived-experience partner")
+    VIEWER = "viewer", _("Site viewer")
 
 
 class StakeholderGroup(models.TextChoices):
-    STAFF = "staff", "Staff"
-    MANAGER = "manager", "Manager"
-    SERVICE_USER = "service_user", "Service user"
-    CARER = "carer", "Carer"
-    COMMISSIONER = "commissioner", "Commissioner or partner"
+    STAFF = "staff", _("Staff")
+    MANAGER = "manager", _("Manager")
+    SERVICE_USER = "service_user", _("Service user")
+    CARER = "carer", _("Carer")
+    COMMISSIONER = "commissioner", _("Commissioner or partner")
 
 
 class SiteMembership(TimestampedModel):
@@ -243,8 +259,8 @@ class SiteMembership(TimestampedModel):
 
 
 class ProgrammeRole(models.TextChoices):
-    ADMIN = "admin", "Programme admin"
-    VIEWER = "viewer", "Programme viewer"
+    ADMIN = "admin", _("Programme admin")
+    VIEWER = "viewer", _("Programme viewer")
 
 
 class ProgrammeMembership(TimestampedModel):

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.models import PublicModel, TimestampedModel
 from imroc.framework.models import Challenge
@@ -17,10 +18,10 @@ class SupportEntry(PublicModel):
     """One contact between the programme team and a site: mostly pilot sites' intensive help."""
 
     class Kind(models.TextChoices):
-        VISIT = "visit", "Visit"
-        CALL = "call", "Phone or video call"
-        ADVICE = "advice", "Written advice"
-        WORKSHOP = "workshop", "Workshop"
+        VISIT = "visit", _("Visit")
+        CALL = "call", _("Phone or video call")
+        ADVICE = "advice", _("Written advice")
+        WORKSHOP = "workshop", _("Workshop")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="support_entries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -70,7 +71,9 @@ class LearningSetFacilitator(models.Model):
     name = models.CharField(max_length=150)
     lived_experience = models.BooleanField(
         default=False,
-        help_text="Facilitates from their own lived experience. This never means sharing a diagnosis.",
+        help_text=_(
+            "Facilitates from their own lived experience. This never means sharing a diagnosis."
+        ),
     )
 
     class Meta:
@@ -169,19 +172,19 @@ class Resource(PublicModel):
     """A document or link shared in the network, with who may see it."""
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "Document"
-        LINK = "link", "Link"
-        PRACTICE = "practice", "Practice example"
+        DOCUMENT = "document", _("Document")
+        LINK = "link", _("Link")
+        PRACTICE = "practice", _("Practice example")
 
     class Visibility(models.TextChoices):
-        NETWORK = "network", "Everyone in the network"
-        PROGRAMME = "programme", "The programme team only"
-        SITE = "site", "The publishing site only"
+        NETWORK = "network", _("Everyone in the network")
+        PROGRAMME = "programme", _("The programme team only")
+        SITE = "site", _("The publishing site only")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="resources")
     site = models.ForeignKey(
         Site, null=True, blank=True, on_delete=models.CASCADE, related_name="resources",
-        help_text="The site that shared it; empty when the programme team did.",
+        help_text=_("The site that shared it; empty when the programme team did."),
     )  # fmt: skip
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=4000)

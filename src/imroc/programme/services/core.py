@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from imroc.core import audit
 from imroc.core.services import save_versioned
@@ -103,8 +105,11 @@ def create_application(
         ).first()
         if earlier is not None:
             raise ProgrammeError(
-                f"{organisation.name} already applied on {earlier.submitted_on:%d %B %Y}. "
-                "Open that application instead.",
+                _("%(organisation)s already applied on %(date)s. Open that application instead.")
+                % {
+                    "organisation": organisation.name,
+                    "date": date_format(earlier.submitted_on, "d F Y"),
+                },
                 "name",
             )
         application = Application.objects.create(
@@ -151,7 +156,7 @@ def accept_application(
 def _decide(application, status, category, on, reason, actor) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Application.Status.SUBMITTED:
-        raise ProgrammeError("This application has already been decided.")
+        raise ProgrammeError(_("This application has already been decided."))
     before = audit.snapshot(application, ["status", "category"])
     application.status = status
     application.category = category
@@ -181,7 +186,9 @@ def create_site(
     slug: str | None = None,
 ) -> Site:
     if category not in Category.values:
-        raise ProgrammeError(f"'{category}' is not a site category.", "category")
+        raise ProgrammeError(
+            _("'%(category)s' is not a site category.") % {"category": category}, "category"
+        )
     with transaction.atomic():
         site = Site.objects.create(
             programme=programme,
@@ -208,13 +215,15 @@ def change_category(
 ) -> CategoryChange:
     """Move a site to another category from a date, keeping the dated history."""
     if category not in Category.values:
-        raise ProgrammeError(f"'{category}' is not a site category.", "category")
+        raise ProgrammeError(
+            _("'%(category)s' is not a site category.") % {"category": category}, "category"
+        )
     with transaction.atomic():
         latest = site.category_history.order_by("-effective_from", "-id").first()
         if latest and effective_from < latest.effective_from:
             raise ProgrammeError(
-                f"The change must start on or after {latest.effective_from:%d %B %Y}, "
-                "the start of the current category.",
+                _("The change must start on or after %(date)s, the start of the current category.")
+                % {"date": date_format(latest.effective_from, "d F Y")},
                 "effective_from",
             )
         change = CategoryChange.objects.create(
@@ -296,7 +305,7 @@ def _unique_slug(existing, name: str, fallback: str = "item") -> str:
 def create_team(site: Site, *, actor, **fields) -> Team:
     with transaction.atomic():
         if site.teams.filter(name__iexact=fields["name"]).exists():
-            raise ProgrammeError("This site already has a team with that name.", "name")
+            raise ProgrammeError(_("This site already has a team with that name."), "name")
         team = Team(
             site=site, slug=_unique_slug(site.teams.all(), fields["name"], "team"), **fields
         )
@@ -310,7 +319,7 @@ def update_team(team: Team, *, actor, expected_version: int, **fields) -> Team:
     try:
         with transaction.atomic():
             if team.site.teams.filter(name__iexact=fields["name"]).exclude(pk=team.pk).exists():
-                raise ProgrammeError("This site already has a team with that name.", "name")
+                raise ProgrammeError(_("This site already has a team with that name."), "name")
             before = audit.snapshot(Team.objects.get(pk=team.pk), TEAM_FIELDS)
             for name, value in fields.items():
                 setattr(team, name, value)
@@ -324,5 +333,5 @@ def update_team(team: Team, *, actor, expected_version: int, **fields) -> Team:
                 after=audit.snapshot(team, TEAM_FIELDS),
             )
     except IntegrityError:
-        raise ProgrammeError("This site already has a team with that name.", "name") from None
+        raise ProgrammeError(_("This site already has a team with that name."), "name") from None
     return team

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from imroc.accounts import services as account_services
 from imroc.core import audit
@@ -71,7 +73,7 @@ def invite_site_lead(site: Site, *, name: str, email: str, actor, base_url: str)
         # Sent after the transaction commits, so nobody is invited to an account that was rolled back.
         transaction.on_commit(
             lambda: send_mail(
-                subject=f"You are invited to lead {site.name} in imroc",
+                subject=_("You are invited to lead %(site)s in imroc") % {"site": site.name},
                 message=render_to_string("programme/email/invitation.txt", context),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[email],
@@ -88,8 +90,11 @@ def record_application(
         earlier = programme.applications.filter(organisation__name__iexact=name).first()
         if earlier is not None:
             raise ProgrammeError(
-                f"{earlier.organisation.name} already applied on {earlier.submitted_on:%d %B %Y}. "
-                "Open that application instead.",
+                _("%(organisation)s already applied on %(date)s. Open that application instead.")
+                % {
+                    "organisation": earlier.organisation.name,
+                    "date": date_format(earlier.submitted_on, "d F Y"),
+                },
                 "name",
             )
         organisation = create_organisation(
@@ -116,7 +121,7 @@ def accept_and_invite(
 def add_support_entry(site: Site, *, actor, **fields) -> SupportEntry:
     if fields.get("follow_up_on") and fields["follow_up_on"] < fields["happened_on"]:
         raise ProgrammeError(
-            "The follow-up must be on or after the day of the contact.", "follow_up_on"
+            _("The follow-up must be on or after the day of the contact."), "follow_up_on"
         )
     with transaction.atomic():
         entry = SupportEntry.objects.create(site=site, recorded_by=audit.user_of(actor), **fields)
@@ -139,14 +144,14 @@ def schedule_learning_set(
 ) -> LearningSet:  # fmt: skip
     """Schedule a learning set and invite every site in the chosen categories."""
     if not allow_past and fields["starts_at"] < timezone.now():
-        raise ProgrammeError("A new learning set must start in the future.", "starts_at")
+        raise ProgrammeError(_("A new learning set must start in the future."), "starts_at")
     if fields["ends_at"] <= fields["starts_at"]:
-        raise ProgrammeError("The learning set must end after it starts.", "ends_at")
+        raise ProgrammeError(_("The learning set must end after it starts."), "ends_at")
     if not fields.get("place") and not fields.get("online_link"):
-        raise ProgrammeError("Give a place, an online link, or both.", "place")
+        raise ProgrammeError(_("Give a place, an online link, or both."), "place")
     unknown = set(invited_categories) - set(Category.values)
     if not invited_categories or unknown:
-        raise ProgrammeError("Choose which categories of site to invite.", "invited_categories")
+        raise ProgrammeError(_("Choose which categories of site to invite."), "invited_categories")
     with transaction.atomic():
         learning_set = LearningSet.objects.create(
             programme=programme, invited_categories=list(invited_categories), **fields
@@ -183,7 +188,9 @@ def cancel_learning_set(learning_set: LearningSet, *, actor) -> None:
 
 def _invited(learning_set: LearningSet, site: Site) -> None:
     if not learning_set.invitations.filter(site=site).exists():
-        raise ProgrammeError(f"{site.name} was not invited to this learning set.", "site")
+        raise ProgrammeError(
+            _("%(site)s was not invited to this learning set.") % {"site": site.name}, "site"
+        )
 
 
 def record_learning_set_attendance(
@@ -192,11 +199,15 @@ def record_learning_set_attendance(
     _invited(learning_set, site)
     if learning_set.starts_at > timezone.now():
         raise ProgrammeError(
-            "Attendance can be recorded once the learning set has started.", "person"
+            _("Attendance can be recorded once the learning set has started."), "person"
         )
     with transaction.atomic():
         if learning_set.attendance.filter(site=site, person__iexact=person).exists():
-            raise ProgrammeError(f"{person} from {site.name} is already on the list.", "person")
+            raise ProgrammeError(
+                _("%(person)s from %(site)s is already on the list.")
+                % {"person": person, "site": site.name},
+                "person",
+            )
         row = LearningSetAttendance.objects.create(
             learning_set=learning_set, site=site, person=person, stakeholder_group=stakeholder_group
         )
@@ -230,7 +241,7 @@ def evaluate_learning_set(
     with transaction.atomic():
         already = learning_set.evaluation_receipts.filter(user=actor).exists()
         if already:
-            raise ProgrammeError("You have already evaluated this learning set. Thank you.")
+            raise ProgrammeError(_("You have already evaluated this learning set. Thank you."))
         evaluation = LearningSetEvaluation.objects.create(learning_set=learning_set, **answers)
         learning_set.evaluation_receipts.create(user=actor)
         audit.record(
@@ -244,11 +255,11 @@ def share_resource(
 ) -> Resource:
     """Share a document or link. Files are checked by content and stored under a random name."""
     if fields.get("visibility") == Resource.Visibility.SITE and site is None:
-        raise ProgrammeError("Only a site can share a resource with itself alone.", "visibility")
+        raise ProgrammeError(_("Only a site can share a resource with itself alone."), "visibility")
     if fields.get("kind") == Resource.Kind.LINK and not fields.get("url"):
-        raise ProgrammeError("Give the web address of the link.", "url")
+        raise ProgrammeError(_("Give the web address of the link."), "url")
     if fields.get("kind") != Resource.Kind.LINK and upload is None and not fields.get("url"):
-        raise ProgrammeError("Choose a file to share, or give a web address.", "file")
+        raise ProgrammeError(_("Choose a file to share, or give a web address."), "file")
     stored = {}
     if upload is not None:
         content = upload.read()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.core import panels, tables
@@ -24,7 +25,7 @@ from imroc.programme.access import (
     site_view,
 )
 from imroc.programme.forms import FrameworkUploadForm, ProgrammeFilterForm, TeamForm
-from imroc.programme.models import Category
+from imroc.programme.models import CATEGORY_PLURAL_LABELS, Category
 from imroc.programme.tables import sites_table, teams_table
 
 
@@ -66,7 +67,8 @@ def programme_home(request):
     if tables.wants_export(request):
         return tables.export(request, sites_table(programme, sites))
     by_category = [
-        (label, [s for s in sites if s.category == value]) for value, label in Category.choices
+        (CATEGORY_PLURAL_LABELS[value], [s for s in sites if s.category == value])
+        for value in Category.values
     ]
     counts = queries.application_counts(programme)
     return render(
@@ -104,10 +106,13 @@ def framework_index(request):
             except FrameworkFileError as error:
                 problems = error.lines()
                 form.add_error(
-                    "file", "The file could not be loaded. The problems are listed below."
+                    "file", _("The file could not be loaded. The problems are listed below.")
                 )
             else:
-                messages.success(request, f"Loaded version {version.version} as a draft.")
+                messages.success(
+                    request,
+                    _("Loaded version %(version)s as a draft.") % {"version": version.version},
+                )
                 return redirect("programme:framework_version", version=version.public_id)
     current = framework_queries.current_version(request.programme.framework_key)
     stages, challenges = framework_queries.grid(current) if current else ([], [])
@@ -158,7 +163,10 @@ def framework_publish(request, version):
     except framework_services.FrameworkError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Version {version.version} is now the framework in use.")
+        messages.success(
+            request,
+            _("Version %(version)s is now the framework in use.") % {"version": version.version},
+        )
     return redirect("programme:framework_version", version=version.public_id)
 
 
@@ -218,7 +226,7 @@ def team_create(request):
         except services.ProgrammeError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, f"Added the team {team.name}.")
+            messages.success(request, _("Added the team %(team)s.") % {"team": team.name})
             return redirect("sites:team", site=request.site.slug, team=team.slug)
     return render(
         request, "programme/team_form.html", {"site": request.site, "form": form, "team": None}
@@ -240,9 +248,11 @@ def team_edit(request, team):
                 latest = queries.site_team(request.site, team.slug)
                 form.add_error(
                     None,
-                    "Someone else saved changes to this team after you opened this page. "
-                    "Your changes have not been saved: they are still in the form below. "
-                    "Check them against the latest version, then save again.",
+                    _(
+                        "Someone else saved changes to this team after you opened this page. "
+                        "Your changes have not been saved: they are still in the form below. "
+                        "Check them against the latest version, then save again."
+                    ),
                 )
                 # Saving again now knowingly replaces the other person's changes.
                 form.data = form.data.copy()
@@ -250,7 +260,7 @@ def team_edit(request, team):
             except services.ProgrammeError as error:
                 form.add_error(error.field, str(error))
             else:
-                messages.success(request, f"Saved the changes to {team.name}.")
+                messages.success(request, _("Saved the changes to %(team)s.") % {"team": team.name})
                 return redirect("sites:team", site=request.site.slug, team=team.slug)
     else:
         form = TeamForm(instance=team, initial={"version": team.version})

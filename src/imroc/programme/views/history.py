@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from imroc.core import audit
@@ -68,7 +69,7 @@ def site_history(request):
             continue
         day = _day(filters[name])
         if day is None:
-            errors[name] = "Enter a date like 2024-03-01."
+            errors[name] = _("Enter a date like 2024-03-01.")
             continue
         if name == "to":
             day += dt.timedelta(days=1)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.accounts.reauth import check_recent_auth
@@ -90,7 +91,9 @@ def application_new(request):
             form.add_error(error.field, str(error))
         else:
             messages.success(
-                request, f"Recorded the application from {application.organisation.name}."
+                request,
+                _("Recorded the application from %(organisation)s.")
+                % {"organisation": application.organisation.name},
             )
             return redirect("programme:application", application=application.public_id)
     return render(request, "programme/application_new.html", {"form": form})
@@ -127,7 +130,14 @@ def application_detail(request, application):
                 else:
                     messages.success(
                         request,
-                        f"Accepted {site.name} as a {site.get_category_display().lower()}. We emailed {data['lead_email']} an invitation.",
+                        _(
+                            "Accepted %(site)s as a %(category)s. We emailed %(email)s an invitation."
+                        )
+                        % {
+                            "site": site.name,
+                            "category": site.get_category_display().lower(),
+                            "email": data["lead_email"],
+                        },
                     )
                     return redirect("programme:application", application=application.public_id)
         else:
@@ -144,7 +154,7 @@ def application_detail(request, application):
                     decline.add_error(None, str(error))
                 else:
                     messages.success(
-                        request, "Declined the application. The reason is kept with it."
+                        request, _("Declined the application. The reason is kept with it.")
                     )
                     return redirect("programme:application", application=application.public_id)
     challenge_titles = {c.slug: c.short_title for c in _challenges(programme)}
@@ -184,7 +194,7 @@ def site_admin(request, site):
                     category_form.add_error(error.field, str(error))
                 else:
                     messages.success(
-                        request, "Changed the site's category. The history keeps the old one."
+                        request, _("Changed the site's category. The history keeps the old one.")
                     )
                     return redirect("programme:site", site=site.slug)
         else:
@@ -197,7 +207,7 @@ def site_admin(request, site):
                 except services.ProgrammeError as error:
                     support_form.add_error(error.field, str(error))
                 else:
-                    messages.success(request, "Added to the support log.")
+                    messages.success(request, _("Added to the support log."))
                     return redirect("programme:site", site=site.slug)
     return render(request, "programme/site_admin.html", {
         "site": site, "history": queries.site_category_history(site), "support": queries.support_entries(site),
@@ -214,7 +224,7 @@ def support_followed_up(request, site, entry):
     if found is None:
         raise Http404("No such entry")
     services.mark_followed_up(found, actor=request.user)
-    messages.success(request, "Marked as followed up.")
+    messages.success(request, _("Marked as followed up."))
     return redirect("programme:site", site=site.slug)
 
 
@@ -245,7 +255,10 @@ def learning_set_new(request):
         except services.ProgrammeError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, f"Scheduled “{learning_set.title}” and invited the sites.")
+            messages.success(
+                request,
+                _("Scheduled “%(title)s” and invited the sites.") % {"title": learning_set.title},
+            )
             return redirect("programme:learning_set", learning_set=learning_set.public_id)
     return render(request, "programme/learning_set_new.html", {"form": form})
 
@@ -273,14 +286,14 @@ def learning_set_detail(request, learning_set):
                     services.record_learning_set_attendance(
                         learning_set, actor=request.user, **attendance.cleaned_data
                     )
-                    messages.success(request, "Added to the attendance list.")
+                    messages.success(request, _("Added to the attendance list."))
                     return redirect("programme:learning_set", learning_set=learning_set.public_id)
             elif which == "unattend":
                 row = queries.attendance_record(learning_set, request.POST.get("row", ""))
                 if row is None:
                     raise Http404("No such attendance")
                 services.remove_learning_set_attendance(row, actor=request.user)
-                messages.success(request, "Removed from the attendance list.")
+                messages.success(request, _("Removed from the attendance list."))
                 return redirect("programme:learning_set", learning_set=learning_set.public_id)
             elif which == "action":
                 action = ActionForm(request.POST, prefix="action", sites=sites)
@@ -288,11 +301,11 @@ def learning_set_detail(request, learning_set):
                     services.add_learning_set_action(
                         learning_set, actor=request.user, **action.cleaned_data
                     )
-                    messages.success(request, "Added the note.")
+                    messages.success(request, _("Added the note."))
                     return redirect("programme:learning_set", learning_set=learning_set.public_id)
             elif which == "cancel":
                 services.cancel_learning_set(learning_set, actor=request.user)
-                messages.success(request, "Cancelled the learning set.")
+                messages.success(request, _("Cancelled the learning set."))
                 return redirect("programme:learning_set", learning_set=learning_set.public_id)
         except services.ProgrammeError as error:
             (attendance if which == "attend" else action).add_error(error.field, str(error))
@@ -333,7 +346,7 @@ def site_learning_set(request, learning_set):
             except services.ProgrammeError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, "Thank you. Your answers are anonymous.")
+                messages.success(request, _("Thank you. Your answers are anonymous."))
                 return redirect(
                     "sites:learning_set", site=site.slug, learning_set=learning_set.public_id
                 )
@@ -388,7 +401,7 @@ def _share(request, *, site, redirect_to):
         except services.ProgrammeError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, f"Shared “{data['title']}”.")
+            messages.success(request, _("Shared “%(title)s”.") % {"title": data["title"]})
             return redirect_to
     return render(request, "programme/library_new.html", {"site": site, "form": form})
 
