@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 import yaml
+from django.utils.translation import gettext
 
 SCORED = "scored"  # rated 0, 1 or 2
 TYPED = "typed"  # rated type 1 or type 2
@@ -29,12 +30,17 @@ class Component:
     def choices(self) -> list[tuple[int, str]]:
         if self.kind == SCORED:
             return [(0, "0"), (1, "1"), (2, "2")]
-        return [(1, "Type 1"), (2, "Type 2")]
+        return [(1, gettext("Type 1")), (2, gettext("Type 2"))]
 
     @property
     def neutral_label(self) -> str:
-        scoring = "scored 0–2" if self.kind == SCORED else "type 1 or type 2"
-        return f"Component {self.number} ({scoring})"
+        if self.kind == SCORED:
+            return gettext("Component %(number)d (scored 0–2)") % {"number": self.number}
+        return gettext("Component %(number)d (type 1 or type 2)") % {"number": self.number}
+
+
+def score_error(component: Component) -> str:
+    return gettext("Choose a score for %(component)s.") % {"component": component.neutral_label}
 
 
 COMPONENTS = [Component(f"component-{n}", n, SCORED if n <= 7 else TYPED) for n in range(1, 13)]
@@ -50,17 +56,19 @@ class WordingFileError(ValueError):
 def parse_wording(data: bytes, filename: str) -> dict[str, str]:
     """Read a wording file: YAML ``{key: wording}`` or CSV with columns ``key,wording``."""
     if len(data) > MAX_FILE_BYTES:
-        raise WordingFileError(["The file is too big. It should be under 100 KB."])
+        raise WordingFileError([gettext("The file is too big. It should be under 100 KB.")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise WordingFileError(["Save the file as UTF-8 text, then upload it again."]) from None
+        raise WordingFileError(
+            [gettext("Save the file as UTF-8 text, then upload it again.")]
+        ) from None
     if filename.lower().endswith(".csv"):
         rows = list(csv.reader(io.StringIO(text)))
         if rows and [c.strip().lower() for c in rows[0][:2]] == ["key", "wording"]:
             rows = rows[1:]
         problems = [
-            f"Row {i}: give two columns, the key and the wording."
+            gettext("Row %(row)d: give two columns, the key and the wording.") % {"row": i}
             for i, row in enumerate(rows, start=2)
             if row and len(row) != 2
         ]
@@ -71,29 +79,37 @@ def parse_wording(data: bytes, filename: str) -> dict[str, str]:
         try:
             mapping = yaml.safe_load(text)
         except yaml.YAMLError:
-            raise WordingFileError(["The YAML could not be read. Check its indentation."]) from None
+            raise WordingFileError(
+                [gettext("The YAML could not be read. Check its indentation.")]
+            ) from None
         if isinstance(mapping, dict) and isinstance(mapping.get("components"), dict):
             mapping = mapping["components"]
     else:
-        raise WordingFileError(["Upload a .yaml, .yml or .csv file."])
+        raise WordingFileError([gettext("Upload a .yaml, .yml or .csv file.")])
     if not isinstance(mapping, dict):
-        raise WordingFileError(["The file should map each component key to its wording."])
+        raise WordingFileError([gettext("The file should map each component key to its wording.")])
     problems = []
     wording: dict[str, str] = {}
     for key, value in mapping.items():
         key = str(key).strip()
         if key not in BY_KEY:
-            problems.append(f"'{key}' is not a component key. Use component-1 to component-12.")
+            problems.append(
+                gettext("'%(key)s' is not a component key. Use component-1 to component-12.")
+                % {"key": key}
+            )
             continue
         if not isinstance(value, str) or not value.strip():
-            problems.append(f"{key}: give the wording as text.")
+            problems.append(gettext("%(key)s: give the wording as text.") % {"key": key})
         elif len(value) > MAX_WORDING:
-            problems.append(f"{key}: keep the wording to {MAX_WORDING} characters or fewer.")
+            problems.append(
+                gettext("%(key)s: keep the wording to %(limit)d characters or fewer.")
+                % {"key": key, "limit": MAX_WORDING}
+            )
         else:
             wording[key] = value.strip()
     missing = [c.key for c in COMPONENTS if c.key not in mapping]
     if missing:
-        problems.append(f"Wording is missing for {', '.join(missing)}.")
+        problems.append(gettext("Wording is missing for %(keys)s.") % {"keys": ", ".join(missing)})
     if problems:
         raise WordingFileError(problems)
     return wording

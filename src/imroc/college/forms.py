@@ -35,12 +35,14 @@ CHOICE_ERRORS = {"invalid_choice": _("Choose one of the options."), "required": 
 
 
 def _char(label, max_length, required=True, help_text="", required_message=""):
+    """A one-line text field. A required one needs its own ``required_message``: a whole
+    sentence, so it can be translated."""
+    errors = {"max_length": TOO_LONG}
+    if required_message:
+        errors["required"] = required_message
     return forms.CharField(
         label=label, max_length=max_length, required=required, help_text=help_text,
-        error_messages={
-            "required": required_message or f"Enter the {label.lower()}.",
-            "max_length": TOO_LONG,
-        },
+        error_messages=errors,
     )  # fmt: skip
 
 
@@ -52,47 +54,54 @@ class VersionField(forms.IntegerField):
 
 
 class CollegeForm(forms.Form):
-    name = _char("Name of the college", 150)
-    about = text_field("About the college", max_length=4000, rows=4, help_text="Shown at the top of the prospectus.")  # fmt: skip
+    name = _char(
+        _("Name of the college"), 150, required_message=_("Enter the name of the college.")
+    )
+    about = text_field(_("About the college"), max_length=4000, rows=4, help_text=_("Shown at the top of the prospectus."))  # fmt: skip
     how_to_contact = _char(
-        "How the public can contact the college", 300, required=False,
-        help_text="A shared phone line, email or address. Never a person's own details.",
+        _("How the public can contact the college"), 300, required=False,
+        help_text=_("A shared phone line, email or address. Never a person's own details."),
     )  # fmt: skip
     publish_prospectus = forms.BooleanField(
-        label="Publish the prospectus, so anyone can see it without signing in", required=False
+        label=_("Publish the prospectus, so anyone can see it without signing in"), required=False
     )
     version = VersionField()
 
 
 class WordingUploadForm(forms.Form):
     file = forms.FileField(
-        label="Wording file (.yaml or .csv)",
-        help_text="Map each key (component-1 to component-12) to your licensed wording.",
-        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+        label=_("Wording file (.yaml or .csv)"),
+        help_text=_("Map each key (component-1 to component-12) to your licensed wording."),
+        error_messages={
+            "required": _("Choose a file to upload."),
+            "empty": _("The file is empty."),
+        },
     )
 
 
 class TrainerForm(forms.Form):
-    name = _char("Name", 150)
+    name = _char(_("Name"), 150, required_message=_("Enter the name."))
     kind = forms.ChoiceField(
-        label="Trains as", choices=Trainer.Kind.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS
+        label=_("Trains as"), choices=Trainer.Kind.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS
     )  # fmt: skip
     lived_experience = forms.BooleanField(
-        label="Brings their own lived experience of mental health problems to teaching",
+        label=_("Brings their own lived experience of mental health problems to teaching"),
         required=False,
-        help_text="This never means sharing a diagnosis or any health details. Peer trainers choose what, if anything, to share.",
+        help_text=_(
+            "This never means sharing a diagnosis or any health details. Peer trainers choose what, if anything, to share."
+        ),
     )
     training_status = forms.ChoiceField(
-        label="Trainer training", choices=Trainer.Training.choices, error_messages=CHOICE_ERRORS
+        label=_("Trainer training"), choices=Trainer.Training.choices, error_messages=CHOICE_ERRORS
     )
-    trained_on = forms.DateField(label="Finished training on", required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
+    trained_on = forms.DateField(label=_("Finished training on"), required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
     user = ModelChoiceField(
-        label="Signs in as", queryset=None, required=False,
-        help_text="Link a person who signs in, so they can take the register for their courses.",
-        error_messages={"invalid_choice": "Choose someone from the list."},
+        label=_("Signs in as"), queryset=None, required=False,
+        help_text=_("Link a person who signs in, so they can take the register for their courses."),
+        error_messages={"invalid_choice": _("Choose someone from the list.")},
     )  # fmt: skip
     active = forms.BooleanField(
-        label="Active: can be named on new runs", required=False, initial=True
+        label=_("Active: can be named on new runs"), required=False, initial=True
     )
     version = VersionField()
 
@@ -101,49 +110,53 @@ class TrainerForm(forms.Form):
         self.fields["user"].queryset = people
 
     def clean_trained_on(self):
-        return check_date(self.cleaned_data.get("trained_on"), "The training date", future_days=0)
+        return check_date(
+            self.cleaned_data.get("trained_on"), _("The training date"), future_days=0
+        )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") == Trainer.Kind.PEER and not cleaned.get("lived_experience"):
             self.add_error(
                 "lived_experience",
-                "A peer trainer brings lived experience. Tick the box, or choose practitioner trainer.",
+                _(
+                    "A peer trainer brings lived experience. Tick the box, or choose practitioner trainer."
+                ),
             )
         return cleaned
 
 
 class CourseForm(forms.Form):
-    title = _char("Course title", 150)
+    title = _char(_("Course title"), 150, required_message=_("Enter the course title."))
     description = text_field(
-        "What the course is about", required=True, max_length=4000, rows=5,
-        help_text="Plain words a new learner understands.", required_message="Say what the course is about.",
+        _("What the course is about"), required=True, max_length=4000, rows=5,
+        help_text=_("Plain words a new learner understands."), required_message=_("Say what the course is about."),
     )  # fmt: skip
     learning_outcomes = text_field(
-        "What learners will take away", required=True, max_length=4000, rows=4,
-        help_text="One a line.", required_message="Give at least one learning outcome.",
+        _("What learners will take away"), required=True, max_length=4000, rows=4,
+        help_text=_("One a line."), required_message=_("Give at least one learning outcome."),
     )  # fmt: skip
     chime = forms.MultipleChoiceField(
-        label="Which parts of recovery it supports (CHIME)", choices=Chime.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "Choose from the list."},
+        label=_("Which parts of recovery it supports (CHIME)"), choices=Chime.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": _("Choose from the list.")},
     )  # fmt: skip
     challenge = ModelChoiceField(
-        label="The challenge it serves", queryset=None, required=False,
-        error_messages={"invalid_choice": "Choose a challenge from the list."},
+        label=_("The challenge it serves"), queryset=None, required=False,
+        error_messages={"invalid_choice": _("Choose a challenge from the list.")},
     )  # fmt: skip
-    format = forms.ChoiceField(label="Format", choices=Course.Format.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS)  # fmt: skip
-    length = _char("Length", 100, help_text="For example: 4 sessions of 2 hours.")
-    audience = forms.ChoiceField(label="Who may attend", choices=Course.Audience.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
-    who_can_attend = _char("More about who may attend", 300, required=False)
-    accessibility = text_field("Accessibility", max_length=2000, help_text="Step-free access, hearing loop, breaks, large print, captions.")  # fmt: skip
-    completion_rule = forms.ChoiceField(label="Completion rule", choices=Course.Completion.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
+    format = forms.ChoiceField(label=_("Format"), choices=Course.Format.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS)  # fmt: skip
+    length = _char(_("Length"), 100, help_text=_("For example: 4 sessions of 2 hours."), required_message=_("Enter the length."))  # fmt: skip
+    audience = forms.ChoiceField(label=_("Who may attend"), choices=Course.Audience.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
+    who_can_attend = _char(_("More about who may attend"), 300, required=False)
+    accessibility = text_field(_("Accessibility"), max_length=2000, help_text=_("Step-free access, hearing loop, breaks, large print, captions."))  # fmt: skip
+    completion_rule = forms.ChoiceField(label=_("Completion rule"), choices=Course.Completion.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
     completion_value = forms.IntegerField(
-        label="Sessions or percentage needed", min_value=1, max_value=100, initial=75,
-        error_messages={"required": "Enter a number.", "invalid": "Enter a whole number, like 3 or 75.",
-                        "min_value": "Enter 1 or more.", "max_value": "Enter 100 or less."},
+        label=_("Sessions or percentage needed"), min_value=1, max_value=100, initial=75,
+        error_messages={"required": _("Enter a number."), "invalid": _("Enter a whole number, like 3 or 75."),
+                        "min_value": _("Enter 1 or more."), "max_value": _("Enter 100 or less.")},
     )  # fmt: skip
-    status = forms.ChoiceField(label="Show on the prospectus?", choices=Course.Status.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
-    co_reviewed_on = forms.DateField(label="Last co-reviewed on", required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
+    status = forms.ChoiceField(label=_("Show on the prospectus?"), choices=Course.Status.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
+    co_reviewed_on = forms.DateField(label=_("Last co-reviewed on"), required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
     version = VersionField()
 
     def __init__(self, *args, challenges, **kwargs):
@@ -152,47 +165,51 @@ class CourseForm(forms.Form):
         self.fields["challenge"].label_from_instance = lambda c: f"{c.number}. {c.short_title}"
 
     def clean_co_reviewed_on(self):
-        return check_date(self.cleaned_data.get("co_reviewed_on"), "The review date", future_days=0)
+        return check_date(
+            self.cleaned_data.get("co_reviewed_on"), _("The review date"), future_days=0
+        )
 
     def course_fields(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class CoProductionForm(forms.Form):
-    stage = forms.ChoiceField(label="What they did", choices=CoProduction.Stage.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS)  # fmt: skip
-    group = forms.ChoiceField(label="Takes part as", choices=StakeholderGroup.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
-    contributor = _char("Who", 150, help_text="A name, a role or a group, such as 'Hearing Voices group'.")  # fmt: skip
+    stage = forms.ChoiceField(label=_("What they did"), choices=CoProduction.Stage.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS)  # fmt: skip
+    group = forms.ChoiceField(label=_("Takes part as"), choices=StakeholderGroup.choices, error_messages=CHOICE_ERRORS)  # fmt: skip
+    contributor = _char(_("Who"), 150, help_text=_("A name, a role or a group, such as 'Hearing Voices group'."), required_message=_("Enter the who."))  # fmt: skip
     on = forms.DateField(
-        label="When", required=False, widget=DateInput(), error_messages=DATE_ERRORS
+        label=_("When"), required=False, widget=DateInput(), error_messages=DATE_ERRORS
     )
 
     def clean_on(self):
-        return check_date(self.cleaned_data.get("on"), "The date", future_days=0)
+        return check_date(self.cleaned_data.get("on"), _("The date"), future_days=0)
 
 
 class TermForm(forms.Form):
-    name = _char("Term name", 100, help_text="For example: Autumn 2026.")
-    starts_on = forms.DateField(label="Starts on", widget=DateInput(), error_messages=DATE_ERRORS)
-    ends_on = forms.DateField(label="Ends on", widget=DateInput(), error_messages=DATE_ERRORS)
+    name = _char(_("Term name"), 100, help_text=_("For example: Autumn 2026."), required_message=_("Enter the term name."))  # fmt: skip
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=DateInput(), error_messages=DATE_ERRORS
+    )
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput(), error_messages=DATE_ERRORS)
 
     def clean_starts_on(self):
-        return check_date(self.cleaned_data["starts_on"], "The start date", future_days=800)
+        return check_date(self.cleaned_data["starts_on"], _("The start date"), future_days=800)
 
     def clean_ends_on(self):
-        return check_date(self.cleaned_data["ends_on"], "The end date", future_days=1200)
+        return check_date(self.cleaned_data["ends_on"], _("The end date"), future_days=1200)
 
 
 class RunForm(forms.Form):
-    term = ModelChoiceField(label="Term", queryset=None, error_messages={"required": "Choose a term.", "invalid_choice": "Choose a term from the list."})  # fmt: skip
+    term = ModelChoiceField(label=_("Term"), queryset=None, error_messages={"required": _("Choose a term."), "invalid_choice": _("Choose a term from the list.")})  # fmt: skip
     capacity = forms.IntegerField(
-        label="Places", min_value=1, max_value=500,
-        error_messages={"required": "Enter the number of places.", "invalid": "Enter a whole number, like 12.",
-                        "min_value": "A run needs at least 1 place.", "max_value": "Enter 500 places or fewer."},
+        label=_("Places"), min_value=1, max_value=500,
+        error_messages={"required": _("Enter the number of places."), "invalid": _("Enter a whole number, like 12."),
+                        "min_value": _("A run needs at least 1 place."), "max_value": _("Enter 500 places or fewer.")},
     )  # fmt: skip
-    peer_trainer = ModelChoiceField(label="Peer trainer", queryset=None, required=False, error_messages={"invalid_choice": "Choose a peer trainer from the list."})  # fmt: skip
-    practitioner_trainer = ModelChoiceField(label="Practitioner trainer", queryset=None, required=False, error_messages={"invalid_choice": "Choose a practitioner trainer from the list."})  # fmt: skip
-    enrolment_open = forms.BooleanField(label="Open for enrolment", required=False, initial=True)
-    cancelled = forms.BooleanField(label="Cancel this run", required=False)
+    peer_trainer = ModelChoiceField(label=_("Peer trainer"), queryset=None, required=False, error_messages={"invalid_choice": _("Choose a peer trainer from the list.")})  # fmt: skip
+    practitioner_trainer = ModelChoiceField(label=_("Practitioner trainer"), queryset=None, required=False, error_messages={"invalid_choice": _("Choose a practitioner trainer from the list.")})  # fmt: skip
+    enrolment_open = forms.BooleanField(label=_("Open for enrolment"), required=False, initial=True)
+    cancelled = forms.BooleanField(label=_("Cancel this run"), required=False)
     version = VersionField()
 
     def __init__(self, *args, terms, peers, practitioners, **kwargs):
@@ -206,14 +223,14 @@ class RunForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    day = forms.DateField(label="Date", widget=DateInput(), error_messages=DATE_ERRORS)
-    starts = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), error_messages={"required": "Enter the start time.", "invalid": "Enter a time, like 10:00."})  # fmt: skip
-    ends = forms.TimeField(label="Ends at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), error_messages={"required": "Enter the end time.", "invalid": "Enter a time, like 12:00."})  # fmt: skip
-    place = _char("Place", 200, required=False, help_text="The room and address.")
-    online_link = forms.URLField(label="Online link", required=False, max_length=200, assume_scheme="https", error_messages={"invalid": "Enter a full web address, like https://meet.example.org/room."})  # fmt: skip
+    day = forms.DateField(label=_("Date"), widget=DateInput(), error_messages=DATE_ERRORS)
+    starts = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), error_messages={"required": _("Enter the start time."), "invalid": _("Enter a time, like 10:00.")})  # fmt: skip
+    ends = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), error_messages={"required": _("Enter the end time."), "invalid": _("Enter a time, like 12:00.")})  # fmt: skip
+    place = _char(_("Place"), 200, required=False, help_text=_("The room and address."))
+    online_link = forms.URLField(label=_("Online link"), required=False, max_length=200, assume_scheme="https", error_messages={"invalid": _("Enter a full web address, like https://meet.example.org/room.")})  # fmt: skip
 
     def clean_day(self):
-        return check_date(self.cleaned_data["day"], "The date", future_days=800)
+        return check_date(self.cleaned_data["day"], _("The date"), future_days=800)
 
     def session_fields(self) -> dict:
         tz = timezone.get_current_timezone()
@@ -319,11 +336,11 @@ class RegisterForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    goals = text_field("The learner's goals", required=True, rows=5, required_message="Write at least one goal, in the learner's words.")  # fmt: skip
-    courses = ModelMultipleChoiceField(label="Courses chosen", queryset=None, required=False, widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "Choose courses from the list."})  # fmt: skip
-    wants_tutor = forms.BooleanField(label="Would like a personal tutor", required=False)
-    tutor = ModelChoiceField(label="Personal tutor", queryset=None, required=False, error_messages={"invalid_choice": "Choose a tutor from the list."})  # fmt: skip
-    next_review_on = forms.DateField(label="Review the plan on", required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
+    goals = text_field(_("The learner's goals"), required=True, rows=5, required_message=_("Write at least one goal, in the learner's words."))  # fmt: skip
+    courses = ModelMultipleChoiceField(label=_("Courses chosen"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": _("Choose courses from the list.")})  # fmt: skip
+    wants_tutor = forms.BooleanField(label=_("Would like a personal tutor"), required=False)
+    tutor = ModelChoiceField(label=_("Personal tutor"), queryset=None, required=False, error_messages={"invalid_choice": _("Choose a tutor from the list.")})  # fmt: skip
+    next_review_on = forms.DateField(label=_("Review the plan on"), required=False, widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
     version = VersionField()
 
     def __init__(self, *args, courses, tutors, **kwargs):
@@ -335,14 +352,14 @@ class PlanForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("tutor") and not cleaned.get("wants_tutor"):
             self.add_error(
-                "wants_tutor", "Tick this box if the learner would like the tutor you chose."
+                "wants_tutor", _("Tick this box if the learner would like the tutor you chose.")
             )
         return cleaned
 
 
 class EraseForm(forms.Form):
-    reason = _char("Why the learner is being erased", 300, help_text="For example: asked by the learner by phone on 3 May.", required_message="Say why, for example 'asked by the learner on 3 May'.")  # fmt: skip
-    confirm = forms.BooleanField(label="I understand this cannot be undone", error_messages={"required": "Tick the box to confirm."})  # fmt: skip
+    reason = _char(_("Why the learner is being erased"), 300, help_text=_("For example: asked by the learner by phone on 3 May."), required_message=_("Say why, for example 'asked by the learner on 3 May'."))  # fmt: skip
+    confirm = forms.BooleanField(label=_("I understand this cannot be undone"), error_messages={"required": _("Tick the box to confirm.")})  # fmt: skip
 
 
 class FeedbackForm(forms.Form):
@@ -363,8 +380,8 @@ class FeedbackForm(forms.Form):
 
 
 class FidelityForm(forms.Form):
-    done_on = forms.DateField(label="Date of the self-check", widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
-    notes = text_field("Notes", max_length=4000, help_text="Who took part, and what you will do next.")  # fmt: skip
+    done_on = forms.DateField(label=_("Date of the self-check"), widget=DateInput(), error_messages=DATE_ERRORS)  # fmt: skip
+    notes = text_field(_("Notes"), max_length=4000, help_text=_("Who took part, and what you will do next."))  # fmt: skip
 
     def __init__(self, *args, wording, **kwargs):
         super().__init__(*args, **kwargs)
@@ -373,13 +390,13 @@ class FidelityForm(forms.Form):
                 label=fidelity.label(component, wording), choices=component.choices, coerce=int,
                 widget=forms.RadioSelect,
                 help_text=component.neutral_label if component.key in wording else "",
-                error_messages={"required": f"Choose a score for {component.neutral_label}.",
-                                "invalid_choice": f"Choose a score for {component.neutral_label}."},
+                error_messages={"required": fidelity.score_error(component),
+                                "invalid_choice": fidelity.score_error(component)},
             )  # fmt: skip
         self.order_fields(["done_on", *[c.key for c in fidelity.COMPONENTS], "notes"])
 
     def clean_done_on(self):
-        return check_date(self.cleaned_data["done_on"], "The date", future_days=0)
+        return check_date(self.cleaned_data["done_on"], _("The date"), future_days=0)
 
     def scores(self) -> dict[str, int]:
         return {c.key: self.cleaned_data[c.key] for c in fidelity.COMPONENTS}

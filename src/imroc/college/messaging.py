@@ -1,5 +1,8 @@
 """Messages to learners: rendered from email templates, sent by Django's email framework, logged.
 
+Each message is written in the language the learner was using when they enrolled
+(``Learner.language``), or the site's default language if that is not known.
+
 Learners may give a phone number instead of an email address. There is no text-message
 channel yet, so those messages are logged as not sent and staff see that on the run page.
 """
@@ -12,7 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from imroc.college.models import College, Learner, MessageLog
 
@@ -29,8 +32,10 @@ def send(
 ) -> MessageLog | None:
     """Send one message and log it. With a dedupe key, a second call for the same key does nothing."""
     context = {"college": college, "learner": learner, **context}
-    subject = render_to_string(f"college/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"college/email/{template}.txt", context)
+    # In the language the learner enrolled in, whatever language the sender is using.
+    with translation.override(learner.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"college/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"college/email/{template}.txt", context)
     try:
         with transaction.atomic():
             entry = MessageLog.objects.create(

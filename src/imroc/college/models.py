@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from imroc.core.models import PublicModel, TimestampedModel, VersionedModel
@@ -44,14 +45,14 @@ class Trainer(VersionedModel):
     """A person who designs and delivers courses: a peer trainer or a practitioner trainer."""
 
     class Kind(models.TextChoices):
-        PEER = "peer", "Peer trainer"
-        PRACTITIONER = "practitioner", "Practitioner trainer"
+        PEER = "peer", _("Peer trainer")
+        PRACTITIONER = "practitioner", _("Practitioner trainer")
 
     class Training(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_TRAINING = "in_training", "In training"
-        TRAINED = "trained", "Trained"
-        REFRESHER_DUE = "refresher_due", "Trained, refresher due"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_TRAINING = "in_training", _("In training")
+        TRAINED = "trained", _("Trained")
+        REFRESHER_DUE = "refresher_due", _("Trained, refresher due")
 
     college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="trainers")
     # Optional: links a trainer to a person who signs in, so a partner can take their registers.
@@ -93,13 +94,13 @@ class Course(VersionedModel):
         STAFF = "staff", _("Staff and volunteers")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft: not on the prospectus"
-        PUBLISHED = "published", "On the prospectus"
-        HIDDEN = "hidden", "Hidden from the prospectus"
+        DRAFT = "draft", _("Draft: not on the prospectus")
+        PUBLISHED = "published", _("On the prospectus")
+        HIDDEN = "hidden", _("Hidden from the prospectus")
 
     class Completion(models.TextChoices):
-        SESSIONS = "sessions", "Attend at least this many sessions"
-        PERCENT = "percent", "Attend at least this percentage of sessions"
+        SESSIONS = "sessions", _("Attend at least this many sessions")
+        PERCENT = "percent", _("Attend at least this percentage of sessions")
 
     college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="courses")
     title = models.CharField(max_length=150)
@@ -145,16 +146,22 @@ class Course(VersionedModel):
 
     def completion_text(self) -> str:
         if self.completion_rule == self.Completion.SESSIONS:
-            return f"Attend at least {self.completion_value} session{'s' if self.completion_value != 1 else ''}"
-        return f"Attend at least {self.completion_value}% of sessions"
+            return ngettext(
+                "Attend at least %(count)d session",
+                "Attend at least %(count)d sessions",
+                self.completion_value,
+            ) % {"count": self.completion_value}
+        return gettext("Attend at least %(percent)d%% of sessions") % {
+            "percent": self.completion_value
+        }
 
 
 class CoProduction(TimestampedModel):
     """Who co-designed or co-reviewed a course, by stakeholder group. Delivery is on the runs."""
 
     class Stage(models.TextChoices):
-        DESIGN = "design", "Co-designed"
-        REVIEW = "review", "Co-reviewed"
+        DESIGN = "design", _("Co-designed")
+        REVIEW = "review", _("Co-reviewed")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="coproduction")
     stage = models.CharField(max_length=10, choices=Stage.choices)
@@ -251,6 +258,8 @@ class Learner(PublicModel):
     consent_at = models.DateTimeField(null=True, blank=True)
     last_active_at = models.DateTimeField()
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The language the learner was using when they last enrolled, so messages reach them in it.
+    language = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -267,7 +276,7 @@ class Learner(PublicModel):
 
     @property
     def display_name(self) -> str:
-        return "Erased learner" if self.erased_at else self.name
+        return gettext("Erased learner") if self.erased_at else self.name
 
     @property
     def contact_is_email(self) -> bool:

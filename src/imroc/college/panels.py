@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from imroc.college import queries
 from imroc.college.models import FEEDBACK_QUESTIONS, Attendance, Enrolment, Learner
 from imroc.core import suppression
@@ -32,7 +34,7 @@ def figures(site) -> dict:
         "runs_without_peer": college.runs_without_peer,
         "learners_by_group": [
             (label, getattr(college, f"learners_{value}"))
-            for value, label in [*Learner.Group.choices, ("unknown", "Did not say")]
+            for value, label in [*Learner.Group.choices, ("unknown", _("Did not say"))]
         ],
         "enrolments": [
             (label, getattr(college, f"enrol_{value}")) for value, label in Enrolment.Status.choices

@@ -53,6 +53,7 @@ def learner_export(learner: Learner, enrolments, attendance, plan, messages) -> 
             "contact": learner.contact,
             "coming_as": learner.get_group_display() if learner.group else "",
             "access_needs": learner.access_needs,
+            "language_for_messages": learner.language,
             "agreed_to_keep_details_on": _local(learner.consent_at),
             "first_enrolled_on": _local(learner.created_at),
         },

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from imroc.college import contacts, fidelity, messaging, tokens
 from imroc.college.models import (
@@ -63,7 +63,7 @@ class CollegeError(Exception):
 def set_up_college(site: Site, *, actor, **fields) -> College:
     with transaction.atomic():
         if College.objects.filter(site=site).exists():
-            raise CollegeError("This site already has a recovery college.")
+            raise CollegeError(gettext("This site already has a recovery college."))
         college = College.objects.create(site=site, **fields)
         audit.record(
             actor,
@@ -120,7 +120,7 @@ def record_fidelity(
     for component in fidelity.COMPONENTS:
         allowed = [value for value, _ in component.choices]
         if scores.get(component.key) not in allowed:
-            raise CollegeError(f"Choose a score for {component.neutral_label}.", component.key)
+            raise CollegeError(fidelity.score_error(component), component.key)
     with transaction.atomic():
         check = FidelityCheck.objects.create(
             college=college, done_on=done_on, scores=scores, notes=notes,
@@ -182,9 +182,11 @@ def add_coproduction(course: Course, *, actor, **fields) -> CoProduction:
 
 def create_term(college: College, *, actor, name: str, starts_on, ends_on) -> Term:
     if ends_on < starts_on:
-        raise CollegeError("The term must end on or after the day it starts.", "ends_on")
+        raise CollegeError(gettext("The term must end on or after the day it starts."), "ends_on")
     if college.terms.filter(name__iexact=name).exists():
-        raise CollegeError("There is already a term with this name. Use another name.", "name")
+        raise CollegeError(
+            gettext("There is already a term with this name. Use another name."), "name"
+        )
     with transaction.atomic():
         term = Term.objects.create(college=college, name=name, starts_on=starts_on, ends_on=ends_on)
         audit.record(
@@ -203,12 +205,17 @@ def _check_trainers(college: College, fields: dict) -> None:
         if trainer is None:
             continue
         if trainer.college_id != college.pk:
-            raise CollegeError("Choose a trainer from this college.", name)
+            raise CollegeError(gettext("Choose a trainer from this college."), name)
         if trainer.kind != kind:
-            raise CollegeError(f"Choose a {Trainer.Kind(kind).label.lower()} here.", name)
+            message = (
+                gettext("Choose a peer trainer here.")
+                if kind == Trainer.Kind.PEER
+                else gettext("Choose a practitioner trainer here.")
+            )
+            raise CollegeError(message, name)
     term = fields.get("term")
     if term is not None and term.college_id != college.pk:
-        raise CollegeError("Choose a term of this college.", "term")
+        raise CollegeError(gettext("Choose a term of this college."), "term")
 
 
 def trainer_pair_warnings(run: CourseRun) -> list[str]:
@@ -216,18 +223,24 @@ def trainer_pair_warnings(run: CourseRun) -> list[str]:
     warnings = []
     if run.peer_trainer_id is None:
         warnings.append(
-            "This run has no peer trainer. Courses are delivered by a peer trainer and a practitioner together."
+            gettext(
+                "This run has no peer trainer. Courses are delivered by a peer trainer and a practitioner together."
+            )
         )
     if run.practitioner_trainer_id is None:
-        warnings.append("This run has no practitioner trainer.")
+        warnings.append(gettext("This run has no practitioner trainer."))
     for trainer in (run.peer_trainer, run.practitioner_trainer):
         if trainer is not None and trainer.training_status not in (
             Trainer.Training.TRAINED,
             Trainer.Training.REFRESHER_DUE,
         ):
-            warnings.append(f"{trainer.name} has not finished trainer training yet.")
+            warnings.append(
+                gettext("%(name)s has not finished trainer training yet.") % {"name": trainer.name}
+            )
         if trainer is not None and not trainer.active:
-            warnings.append(f"{trainer.name} is no longer an active trainer.")
+            warnings.append(
+                gettext("%(name)s is no longer an active trainer.") % {"name": trainer.name}
+            )
     return warnings
 
 
@@ -252,11 +265,14 @@ def update_run(
         locked = CourseRun.objects.select_for_update().get(pk=run.pk)
         taken = locked.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
         if "capacity" in fields and fields["capacity"] < taken:
-            raise CollegeError(
-                f"{taken} people already have a place. Set the number of places to at least {taken}, "
+            message = ngettext(
+                "%(count)d person already has a place. Set the number of places to at least %(count)d, "
                 "or cancel places first.",
-                "capacity",
+                "%(count)d people already have a place. Set the number of places to at least %(count)d, "
+                "or cancel places first.",
+                taken,
             )
+            raise CollegeError(message % {"count": taken}, "capacity")
         _update_versioned(
             run, actor=actor, expected_version=expected_version, fields=fields,
             names=RUN_FIELDS, action="run.update", site=college.site,
@@ -271,9 +287,9 @@ def add_session(
     run: CourseRun, *, actor, starts_at, ends_at, place: str, online_link: str
 ) -> Session:
     if ends_at <= starts_at:
-        raise CollegeError("The session must end after it starts.", "ends_at")
+        raise CollegeError(gettext("The session must end after it starts."), "ends_at")
     if not place and not online_link:
-        raise CollegeError("Give a place, an online link, or both.", "place")
+        raise CollegeError(gettext("Give a place, an online link, or both."), "place")
     with transaction.atomic():
         session = Session.objects.create(
             run=run, starts_at=starts_at, ends_at=ends_at, place=place, online_link=online_link
@@ -295,7 +311,15 @@ class EnrolResult:
     promoted: list[Enrolment] = field(default_factory=list)
 
 
-def _find_or_add_learner(college: College, contact_key: str, details: dict, now) -> Learner:
+def _find_or_add_learner(
+    college: College,
+    contact_key: str,
+    details: dict,
+    now,
+    *,
+    language: str = "",
+    by_staff: bool = False,
+) -> Learner:
     learner = (
         Learner.objects.select_for_update()
         .filter(college=college, contact_key=contact_key, erased_at__isnull=True)
@@ -305,8 +329,9 @@ def _find_or_add_learner(college: College, contact_key: str, details: dict, now)
         try:
             with transaction.atomic():  # a savepoint: another request may add the same contact
                 return Learner.objects.create(
-                    college=college, contact_key=contact_key, last_active_at=now, **details
-                )
+                    college=college, contact_key=contact_key, last_active_at=now, language=language,
+                    **details,
+                )  # fmt: skip
         except IntegrityError:
             learner = Learner.objects.select_for_update().get(
                 college=college, contact_key=contact_key
@@ -316,6 +341,10 @@ def _find_or_add_learner(college: College, contact_key: str, details: dict, now)
         if details.get(name):
             setattr(learner, name, details[name])
     learner.consent_at = details.get("consent_at") or learner.consent_at
+    # Messages go in the language the learner last enrolled in. Staff may work in a language
+    # the learner does not use, so a staff enrolment only fills in a language that is missing.
+    if language and not (by_staff and learner.language):
+        learner.language = language
     learner.last_active_at = now
     learner.save()
     return learner
@@ -380,7 +409,7 @@ def enrol(
             college, contact_key,
             {"name": name.strip(), "contact": contact.strip(), "group": group,
              "access_needs": access_needs.strip(), "consent_at": now},
-            now,
+            now, language=(translation.get_language() or "")[:10], by_staff=by_staff,
         )  # fmt: skip
         existing = locked.enrolments.filter(learner=learner).exclude(status=Enrolment.Status.CANCELLED).first()  # fmt: skip
         if existing is not None:
@@ -481,9 +510,11 @@ def record_attendance(session: Session, *, marks: dict[int, str], actor) -> int:
         session.run.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list("id", flat=True)
     )
     if any(status not in allowed for status in marks.values()):
-        raise CollegeError("Choose came, absent, did not come or not expected for each person.")
+        raise CollegeError(
+            gettext("Choose came, absent, did not come or not expected for each person.")
+        )
     if set(marks) - enrolled:
-        raise CollegeError("The register has changed since you opened it. Open it again.")
+        raise CollegeError(gettext("The register has changed since you opened it. Open it again."))
     with transaction.atomic():
         current = {
             a.enrolment_id: a
@@ -524,9 +555,9 @@ def save_plan(
     tutor: Trainer | None, next_review_on,
 ) -> LearningPlan:  # fmt: skip
     if tutor is not None and tutor.college_id != learner.college_id:
-        raise CollegeError("Choose a tutor from this college.", "tutor")
+        raise CollegeError(gettext("Choose a tutor from this college."), "tutor")
     if any(c.college_id != learner.college_id for c in courses):
-        raise CollegeError("Choose courses from this college.", "courses")
+        raise CollegeError(gettext("Choose courses from this college."), "courses")
     with transaction.atomic():
         plan = LearningPlan.objects.select_for_update().filter(learner=learner).first()
         if plan is None:
@@ -599,7 +630,7 @@ def submit_feedback(
     with transaction.atomic():
         stored = FeedbackInvite.objects.select_for_update().get(pk=invite.pk)
         if stored.used_at is not None:
-            raise CollegeError("This questionnaire has already been answered. Thank you.")
+            raise CollegeError(gettext("This questionnaire has already been answered. Thank you."))
         run = invite.enrolment.run
         response = FeedbackResponse.objects.create(run=run, comment=comment.strip(), **answers)
         stored.used_at = timezone.now()
@@ -685,7 +716,7 @@ def _anonymise(learner: Learner, now) -> None:
     LearningPlan.objects.filter(learner=learner).delete()
     MessageLog.objects.filter(learner=learner).update(recipient="", learner=None)
     Learner.objects.filter(pk=learner.pk).update(
-        name="", contact="", contact_key=None, group="", access_needs="", erased_at=now,
+        name="", contact="", contact_key=None, group="", access_needs="", language="", erased_at=now,
         last_active_at=now,
     )  # fmt: skip
 
@@ -693,7 +724,9 @@ def _anonymise(learner: Learner, now) -> None:
 def erase_learner(learner: Learner, *, actor, reason: str) -> None:
     """Erase a learner on request. Their enrolments and attendance stay, as anonymous counts."""
     if not reason.strip():
-        raise CollegeError("Say why, for example 'asked by the learner on 3 May'.", "reason")
+        raise CollegeError(
+            gettext("Say why, for example 'asked by the learner on 3 May'."), "reason"
+        )
     with transaction.atomic():
         _anonymise(learner, timezone.now())
         audit.record(

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.accounts.reauth import check_recent_auth
@@ -93,7 +95,7 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def college_settings(request):
     college = queries.site_college(request.site)
-    initial = {"name": f"{request.site.name} Recovery College"}
+    initial = {"name": _("%(site)s Recovery College") % {"site": request.site.name}}
     if college is not None:
         initial = {f: getattr(college, f) for f in services.COLLEGE_FIELDS} | {"version": college.version}  # fmt: skip
     form = forms.CollegeForm(_post(request), initial=initial)
@@ -111,12 +113,12 @@ def college_settings(request):
         except services.CollegeError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Saved the college's details.")
+            messages.success(request, _("Saved the college's details."))
             return _home_url(request)
     return _form_page(
-        request, form, title="Set up the recovery college" if college is None else "College details",
-        intro="A recovery college is run jointly by staff and people with lived experience.",
-        submit="Save", cancel=f"/sites/{request.site.slug}/college/",
+        request, form, title=_("Set up the recovery college") if college is None else _("College details"),
+        intro=_("A recovery college is run jointly by staff and people with lived experience."),
+        submit=_("Save"), cancel=f"/sites/{request.site.slug}/college/",
     )  # fmt: skip
 
 
@@ -163,13 +165,13 @@ def trainer_edit(request, trainer=None):
         except StaleEditError:
             _stale(form, queries.trainer(college, obj.public_id).version)
         else:
-            messages.success(request, "Saved the trainer.")
+            messages.success(request, _("Saved the trainer."))
             return redirect("college:trainers", site=request.site.slug)
     return _form_page(
-        request, form, title="Add a trainer" if obj is None else f"Change {obj.name}",
-        intro="Every course is designed and delivered by a peer trainer, who brings lived experience, "
-        "and a practitioner trainer, together.",
-        submit="Save the trainer", cancel=f"/sites/{request.site.slug}/college/trainers/",
+        request, form, title=_("Add a trainer") if obj is None else _("Change %(name)s") % {"name": obj.name},
+        intro=_("Every course is designed and delivered by a peer trainer, who brings lived experience, "
+        "and a practitioner trainer, together."),
+        submit=_("Save the trainer"), cancel=f"/sites/{request.site.slug}/college/trainers/",
     )  # fmt: skip
 
 
@@ -209,12 +211,12 @@ def course_edit(request, course=None):
         except StaleEditError:
             _stale(form, queries.course(college, obj.public_id).version)
         else:
-            messages.success(request, "Saved the course.")
+            messages.success(request, _("Saved the course."))
             return redirect("college:course", site=request.site.slug, course=obj.public_id)
     return _form_page(
-        request, form, title="Add a course" if obj is None else f"Change “{obj.title}”",
-        intro="Write for a learner who may be anxious or new to this: short sentences, everyday words.",
-        submit="Save the course", cancel=f"/sites/{request.site.slug}/college/",
+        request, form, title=_("Add a course") if obj is None else _("Change “%(course)s”") % {"course": obj.title},
+        intro=_("Write for a learner who may be anxious or new to this: short sentences, everyday words."),
+        submit=_("Save the course"), cancel=f"/sites/{request.site.slug}/college/",
     )  # fmt: skip
 
 
@@ -237,13 +239,13 @@ def coproduction_add(request, course):
     form = forms.CoProductionForm(_post(request))
     if request.method == "POST" and form.is_valid():
         services.add_coproduction(course, actor=request.user, **form.cleaned_data)
-        messages.success(request, "Recorded who co-produced the course.")
+        messages.success(request, _("Recorded who co-produced the course."))
         return redirect("college:course", site=request.site.slug, course=course.public_id)
     return _form_page(
-        request, form, title=f"Who co-produced “{course.title}”",
-        intro="Record each person or group who co-designed or co-reviewed the course, and how they take part. "
-        "Co-delivery is recorded on each run's trainer pair.",
-        submit="Add", cancel=f"/sites/{request.site.slug}/college/courses/{course.public_id}/",
+        request, form, title=_("Who co-produced “%(course)s”") % {"course": course.title},
+        intro=_("Record each person or group who co-designed or co-reviewed the course, and how they take part. "
+        "Co-delivery is recorded on each run's trainer pair."),
+        submit=_("Add"), cancel=f"/sites/{request.site.slug}/college/courses/{course.public_id}/",
     )  # fmt: skip
 
 
@@ -258,9 +260,9 @@ def term_create(request):
         except services.CollegeError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Added the term.")
+            messages.success(request, _("Added the term."))
             return _home_url(request)
-    return _form_page(request, form, title="Add a term", submit="Add the term", cancel=f"/sites/{request.site.slug}/college/")  # fmt: skip
+    return _form_page(request, form, title=_("Add a term"), submit=_("Add the term"), cancel=f"/sites/{request.site.slug}/college/")  # fmt: skip
 
 
 # --- Runs and sessions ---------------------------------------------------------------------------
@@ -288,11 +290,11 @@ def run_create(request, course):
         else:
             for warning in services.trainer_pair_warnings(run):
                 messages.warning(request, warning)
-            messages.success(request, "Added the run. Now add its sessions.")
+            messages.success(request, _("Added the run. Now add its sessions."))
             return redirect("college:run", site=request.site.slug, run=run.public_id)
     return _form_page(
-        request, form, title=f"Run “{course.title}” in a term", submit="Add the run",
-        intro="Name a peer trainer and a practitioner trainer: courses are delivered by both, together.",
+        request, form, title=_("Run “%(course)s” in a term") % {"course": course.title}, submit=_("Add the run"),
+        intro=_("Name a peer trainer and a practitioner trainer: courses are delivered by both, together."),
         cancel=f"/sites/{request.site.slug}/college/courses/{course.public_id}/",
     )  # fmt: skip
 
@@ -315,9 +317,9 @@ def run_edit(request, run):
         except services.CollegeError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Saved the run.")
+            messages.success(request, _("Saved the run."))
             return redirect("college:run", site=request.site.slug, run=run.public_id)
-    return _form_page(request, form, title=f"Change the run of “{run.course.title}”", submit="Save the run", cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/")  # fmt: skip
+    return _form_page(request, form, title=_("Change the run of “%(course)s”") % {"course": run.course.title}, submit=_("Save the run"), cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/")  # fmt: skip
 
 
 @site_view()
@@ -352,11 +354,11 @@ def session_add(request, run):
         except services.CollegeError as error:
             form.add_error({"ends_at": "ends", "place": "place"}.get(error.field), str(error))
         else:
-            messages.success(request, "Added the session.")
+            messages.success(request, _("Added the session."))
             return redirect("college:run", site=request.site.slug, run=run.public_id)
     return _form_page(
-        request, form, title=f"Add a session to “{run.course.title}”", submit="Add the session",
-        intro=f"Times are in {timezone.get_current_timezone_name()}.",
+        request, form, title=_("Add a session to “%(course)s”") % {"course": run.course.title}, submit=_("Add the session"),
+        intro=_("Times are in %(time_zone)s.") % {"time_zone": timezone.get_current_timezone_name()},
         cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/",
     )  # fmt: skip
 
@@ -378,7 +380,7 @@ def register(request, run, session):
         except services.CollegeError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Saved the register ({changed} change{'s' if changed != 1 else ''}).")  # fmt: skip
+            messages.success(request, ngettext("Saved the register (%(count)d change).", "Saved the register (%(count)d changes).", changed) % {"count": changed})  # fmt: skip
             return redirect("college:register", site=request.site.slug, run=run.public_id, session=session.public_id)  # fmt: skip
     sessions = queries.run_sessions(run)
     index = next(i for i, s in enumerate(sessions) if s.pk == session.pk)
@@ -405,13 +407,15 @@ def staff_enrol(request, run):
         else:
             e = result.enrolment
             if not result.new:
-                messages.info(request, "This learner is already on this run. Nothing was added.")
+                messages.info(request, _("This learner is already on this run. Nothing was added."))
             elif e.status == e.Status.WAITING:
-                messages.success(request, "The run is full, so the learner is on the waiting list.")
+                messages.success(
+                    request, _("The run is full, so the learner is on the waiting list.")
+                )
             else:
-                messages.success(request, "Enrolled the learner.")
+                messages.success(request, _("Enrolled the learner."))
             return redirect("college:run", site=request.site.slug, run=run.public_id)
-    return _form_page(request, form, title=f"Enrol a learner on “{run.course.title}”", submit="Enrol", cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/")  # fmt: skip
+    return _form_page(request, form, title=_("Enrol a learner on “%(course)s”") % {"course": run.course.title}, submit=_("Enrol"), cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/")  # fmt: skip
 
 
 @site_view(SiteAccess.EDIT)
@@ -424,13 +428,20 @@ def enrolment_cancel(request, run, enrolment):
         raise Http404("No such enrolment")
     if request.method == "POST":
         promoted = services.cancel_enrolment(enrolment, actor=request.user, base_url=request.build_absolute_uri("/"))  # fmt: skip
-        note = f" {len(promoted)} person from the waiting list now has a place." if promoted else ""
-        messages.success(request, "Cancelled the place." + note)
+        if promoted:
+            message = ngettext(
+                "Cancelled the place. %(count)d person from the waiting list now has a place.",
+                "Cancelled the place. %(count)d people from the waiting list now have a place.",
+                len(promoted),
+            ) % {"count": len(promoted)}
+        else:
+            message = _("Cancelled the place.")
+        messages.success(request, message)
         return redirect("college:run", site=request.site.slug, run=run.public_id)
     return render(request, "college/confirm.html", {
-        "site": request.site, "title": f"Cancel {enrolment.learner.display_name}'s place?",
-        "text": "The learner will get a message. If they had a place, the next person waiting gets it.",
-        "submit": "Cancel the place", "cancel": f"/sites/{request.site.slug}/college/runs/{run.public_id}/",
+        "site": request.site, "title": _("Cancel %(name)s's place?") % {"name": enrolment.learner.display_name},
+        "text": _("The learner will get a message. If they had a place, the next person waiting gets it."),
+        "submit": _("Cancel the place"), "cancel": f"/sites/{request.site.slug}/college/runs/{run.public_id}/",
     })  # fmt: skip
 
 
@@ -440,7 +451,11 @@ def feedback_send(request, run):
     college = college_or_404(request)
     run = _run_or_404(college, run)
     count = services.send_feedback_invites(run, actor=request.user, base_url=request.build_absolute_uri("/"))  # fmt: skip
-    messages.success(request, f"Sent {count} questionnaire link{'s' if count != 1 else ''}.")
+    messages.success(
+        request,
+        ngettext("Sent %(count)d questionnaire link.", "Sent %(count)d questionnaire links.", count)
+        % {"count": count},
+    )
     return redirect("college:run_feedback", site=request.site.slug, run=run.public_id)
 
 
@@ -552,12 +567,12 @@ def plan_edit(request, learner):
         except services.CollegeError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Saved the learning plan.")
+            messages.success(request, _("Saved the learning plan."))
             return redirect("college:learner", site=request.site.slug, learner=learner.public_id)
     return _form_page(
-        request, form, title=f"{learner.display_name}'s learning plan",
-        intro="A learning plan is the learner's own: write their goals in their words, with them.",
-        submit="Save the plan", cancel=f"/sites/{request.site.slug}/college/learners/{learner.public_id}/",
+        request, form, title=_("%(name)s's learning plan") % {"name": learner.display_name},
+        intro=_("A learning plan is the learner's own: write their goals in their words, with them."),
+        submit=_("Save the plan"), cancel=f"/sites/{request.site.slug}/college/learners/{learner.public_id}/",
     )  # fmt: skip
 
 
@@ -569,12 +584,12 @@ def learner_erase(request, learner):
     form = forms.EraseForm(_post(request))
     if request.method == "POST" and form.is_valid():
         services.erase_learner(learner, actor=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, "Erased the learner. Their places and attendance stay only as anonymous counts.")  # fmt: skip
+        messages.success(request, _("Erased the learner. Their places and attendance stay only as anonymous counts."))  # fmt: skip
         return redirect("college:learners", site=request.site.slug)
     return _form_page(
-        request, form, title=f"Erase {learner.display_name}?", submit="Erase the learner",
-        intro="This removes their name, contact, access needs and learning plan for good. "
-        "Their places and attendance stay as anonymous counts.",
+        request, form, title=_("Erase %(name)s?") % {"name": learner.display_name}, submit=_("Erase the learner"),
+        intro=_("This removes their name, contact, access needs and learning plan for good. "
+        "Their places and attendance stay as anonymous counts."),
         cancel=f"/sites/{request.site.slug}/college/learners/{learner.public_id}/",
     )  # fmt: skip
 
@@ -609,12 +624,12 @@ def fidelity_new(request):
         except services.CollegeError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Saved the fidelity self-check.")
+            messages.success(request, _("Saved the fidelity self-check."))
             return redirect("college:fidelity", site=request.site.slug)
     return _form_page(
-        request, form, title="Fidelity self-check", submit="Save the self-check",
-        intro="Seven components are scored 0, 1 or 2; five are typed as type 1 or type 2. "
-        "Agree the scores together: staff, peer trainers and learners.",
+        request, form, title=_("Fidelity self-check"), submit=_("Save the self-check"),
+        intro=_("Seven components are scored 0, 1 or 2; five are typed as type 1 or type 2. "
+        "Agree the scores together: staff, peer trainers and learners."),
         cancel=f"/sites/{request.site.slug}/college/fidelity/",
     )  # fmt: skip
 
@@ -631,14 +646,14 @@ def fidelity_wording(request):
             services.upload_fidelity_wording(college, data=upload.read(), filename=upload.name, actor=request.user)  # fmt: skip
         except fidelity.WordingFileError as error:
             problems = error.problems
-            form.add_error("file", "The file could not be used. The problems are listed below.")
+            form.add_error("file", _("The file could not be used. The problems are listed below."))
         else:
-            messages.success(request, "Loaded the component wording.")
+            messages.success(request, _("Loaded the component wording."))
             return redirect("college:fidelity", site=request.site.slug)
     return _form_page(
-        request, form, title="Load the fidelity wording",
-        intro="imroc ships only the structure of the fidelity measure, because its wording is licensed. "
-        "Upload your own copy: a YAML or CSV file mapping component-1 … component-12 to the wording.",
-        submit="Load the wording", cancel=f"/sites/{request.site.slug}/college/fidelity/",
+        request, form, title=_("Load the fidelity wording"),
+        intro=_("imroc ships only the structure of the fidelity measure, because its wording is licensed. "
+        "Upload your own copy: a YAML or CSV file mapping component-1 … component-12 to the wording."),
+        submit=_("Load the wording"), cancel=f"/sites/{request.site.slug}/college/fidelity/",
         extra={"problems": problems, "multipart": True},
     )  # fmt: skip
