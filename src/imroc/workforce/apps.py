@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkforceConfig(AppConfig):
     name = "imroc.workforce"
     label = "workforce"
-    verbose_name = "Workforce, policies and partnerships"
+    verbose_name = _("Workforce, policies and partnerships")
 
     def ready(self):
         from imroc.core import demo, panels

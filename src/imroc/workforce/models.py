@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from imroc.core.models import PublicModel, TimestampedModel, VersionedModel
 from imroc.programme.models import Site, Team
@@ -16,26 +17,26 @@ from imroc.workforce import reference
 
 
 class Phase(models.TextChoices):
-    PREPARATION = reference.PREPARATION, "Preparation"
-    RECRUITMENT = reference.RECRUITMENT, "Recruitment"
-    EMPLOYMENT = reference.EMPLOYMENT, "Employment"
-    DEVELOPMENT = reference.DEVELOPMENT, "Ongoing development"
+    PREPARATION = reference.PREPARATION, _("Preparation")
+    RECRUITMENT = reference.RECRUITMENT, _("Recruitment")
+    EMPLOYMENT = reference.EMPLOYMENT, _("Employment")
+    DEVELOPMENT = reference.DEVELOPMENT, _("Ongoing development")
 
 
 PHASE_ORDER = [Phase.PREPARATION, Phase.RECRUITMENT, Phase.EMPLOYMENT, Phase.DEVELOPMENT]
 
 
 class Profession(models.TextChoices):
-    ALL = "all", "All professions"
-    NURSING = "nursing", "Nursing"
-    MEDICAL = "medical", "Medical"
-    PSYCHOLOGY = "psychology", "Psychology"
-    OCCUPATIONAL_THERAPY = "ot", "Occupational therapy"
-    SOCIAL_WORK = "social_work", "Social work"
-    SUPPORT = "support", "Support workers"
-    PEER = "peer", "Peer workers"
-    ADMIN = "admin", "Administration"
-    OTHER = "other", "Other"
+    ALL = "all", _("All professions")
+    NURSING = "nursing", _("Nursing")
+    MEDICAL = "medical", _("Medical")
+    PSYCHOLOGY = "psychology", _("Psychology")
+    OCCUPATIONAL_THERAPY = "ot", _("Occupational therapy")
+    SOCIAL_WORK = "social_work", _("Social work")
+    SUPPORT = "support", _("Support workers")
+    PEER = "peer", _("Peer workers")
+    ADMIN = "admin", _("Administration")
+    OTHER = "other", _("Other")
 
 
 class WorkforcePlan(VersionedModel):
@@ -117,14 +118,14 @@ class PeerPost(VersionedModel):
     """An anonymous peer support post, such as 'Peer support worker 3': never a name or diagnosis."""
 
     class LeavingReason(models.TextChoices):
-        NEW_JOB = "new_job", "Moved to another job"
-        PROMOTION = "promotion", "Promoted or moved to a senior peer role"
-        STUDY = "study", "Education or training"
-        HEALTH = "health", "Health"
-        CONTRACT = "contract", "Fixed-term contract ended"
-        ROLE = "role", "The role did not work out"
-        PERSONAL = "personal", "Personal or family reasons"
-        OTHER = "other", "Other"
+        NEW_JOB = "new_job", _("Moved to another job")
+        PROMOTION = "promotion", _("Promoted or moved to a senior peer role")
+        STUDY = "study", _("Education or training")
+        HEALTH = "health", _("Health")
+        CONTRACT = "contract", _("Fixed-term contract ended")
+        ROLE = "role", _("The role did not work out")
+        PERSONAL = "personal", _("Personal or family reasons")
+        OTHER = "other", _("Other")
 
     cohort = models.ForeignKey(PeerCohort, on_delete=models.CASCADE, related_name="posts")
     label = models.CharField(max_length=80)
@@ -152,10 +153,10 @@ class PeerPost(VersionedModel):
     @property
     def status(self) -> str:
         if self.left_on:
-            return "Left"
+            return _("Left")
         if self.appointed_on:
-            return "In post"
-        return "Vacant"
+            return _("In post")
+        return _("Vacant")
 
 
 class PeerSupervision(TimestampedModel):
@@ -311,13 +312,13 @@ class StaffCollegeUse(TimestampedModel):
 
 class Policy(VersionedModel):
     class Kind(models.TextChoices):
-        RISK = "risk", "Risk assessment and management"
-        RECRUITMENT = "recruitment", "Recruitment"
-        SUPERVISION = "supervision", "Supervision"
-        APPRAISAL = "appraisal", "Appraisal"
-        INVOLVEMENT = "involvement", "Involvement"
-        OPERATIONAL = "operational", "Operational policy"
-        OTHER = "other", "Other"
+        RISK = "risk", _("Risk assessment and management")
+        RECRUITMENT = "recruitment", _("Recruitment")
+        SUPERVISION = "supervision", _("Supervision")
+        APPRAISAL = "appraisal", _("Appraisal")
+        INVOLVEMENT = "involvement", _("Involvement")
+        OPERATIONAL = "operational", _("Operational policy")
+        OTHER = "other", _("Other")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="policies")
     title = models.CharField(max_length=200)
@@ -337,10 +338,10 @@ class Policy(VersionedModel):
 
 class PolicyReview(PublicModel):
     class Outcome(models.TextChoices):
-        NO_CHANGE = "no_change", "No change"
-        REVISED = "revised", "Revised"
-        REPLACED = "replaced", "Replaced"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        NO_CHANGE = "no_change", _("No change")
+        REVISED = "revised", _("Revised")
+        REPLACED = "replaced", _("Replaced")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="reviews")
     held_on = models.DateField()
@@ -360,7 +361,7 @@ class PolicyReview(PublicModel):
     def answer_rows(self) -> list[tuple[str, str]]:
         labels = dict(reference.POLICY_ANSWERS)
         return [
-            (text, labels.get(self.answers.get(key, ""), "Not answered"))
+            (text, labels.get(self.answers.get(key, ""), _("Not answered")))
             for key, text in reference.POLICY_QUESTIONS
         ]
 
@@ -444,12 +445,12 @@ class IndicatorValue(TimestampedModel):
 
 class PartnerAgency(VersionedModel):
     class Sector(models.TextChoices):
-        HOUSING = "housing", "Housing"
-        EDUCATION = "education", "Education"
-        EMPLOYMENT = "employment", "Employment"
-        LEISURE = "leisure", "Leisure"
-        FAITH = "faith", "Faith and community"
-        OTHER = "other", "Other"
+        HOUSING = "housing", _("Housing")
+        EDUCATION = "education", _("Education")
+        EMPLOYMENT = "employment", _("Employment")
+        LEISURE = "leisure", _("Leisure")
+        FAITH = "faith", _("Faith and community")
+        OTHER = "other", _("Other")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="partner_agencies")
     name = models.CharField(max_length=200)

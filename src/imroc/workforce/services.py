@@ -11,6 +11,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from imroc.core import audit
 from imroc.core.services import StaleEditError, save_versioned
@@ -58,14 +62,20 @@ class WorkforceError(Exception):
         self.field = field
 
 
+def _english(text) -> str:
+    """A translatable label as plain English text, for the audit log."""
+    with translation.override("en"):
+        return str(text)
+
+
 def _check_period(period: dt.date, field: str = "period") -> None:
     if period.day != 1:
-        raise WorkforceError("Give the month, like 2024-03.", field)
+        raise WorkforceError(_("Give the month, like 2024-03."), field)
 
 
 def _check_team(site: Site, team: Team | None, field: str = "team") -> None:
     if team is not None and team.site_id != site.pk:
-        raise WorkforceError("Choose one of this site's teams.", field)
+        raise WorkforceError(_("Choose one of this site's teams."), field)
 
 
 def _upsert(model, keys: dict, values: dict, *, actor, action: str, site: Site, target):
@@ -95,7 +105,7 @@ def create_cohort(
 ) -> PeerCohort:  # fmt: skip
     if site.peer_cohorts.filter(name__iexact=name.strip()).exists():
         raise WorkforceError(
-            "The site already has a cohort with this name. Choose another.", "name"
+            _("The site already has a cohort with this name. Choose another."), "name"
         )
     with transaction.atomic():
         cohort = PeerCohort.objects.create(
@@ -126,7 +136,7 @@ def set_checklist(cohort: PeerCohort, *, actor, done: set[str], on: dt.date) -> 
     keys = {item.key for item in reference.CHECKLISTS[cohort.phase]}
     unknown = done - keys
     if unknown:
-        raise WorkforceError("Choose items from this phase's checklist.", "done")
+        raise WorkforceError(_("Choose items from this phase's checklist."), "done")
     with transaction.atomic():
         current = set(cohort.checks.filter(key__in=keys).values_list("key", flat=True))
         cohort.checks.filter(key__in=current - done).delete()
@@ -146,20 +156,26 @@ def advance_cohort(
     """Move a cohort to its next phase. An incomplete checklist needs a 'move on anyway' reason."""
     target = cohort.next_phase
     if target is None:
-        raise WorkforceError("This cohort is in its last phase, ongoing development.")
+        raise WorkforceError(_("This cohort is in its last phase, ongoing development."))
     items = checklist(cohort)
     done = sum(1 for _, ticked in items if ticked)
     if done < len(items) and not reason.strip():
         raise WorkforceError(
-            f"{len(items) - done} of {len(items)} checklist items are not ticked. Finish the "
-            "checklist, or say why the cohort should move on anyway.",
+            ngettext(
+                "%(missing)d of %(total)d checklist item is not ticked. Finish the checklist, "
+                "or say why the cohort should move on anyway.",
+                "%(missing)d of %(total)d checklist items are not ticked. Finish the checklist, "
+                "or say why the cohort should move on anyway.",
+                len(items),
+            )
+            % {"missing": len(items) - done, "total": len(items)},
             "reason",
         )
     last = cohort.phase_history.order_by("-entered_on", "-id").first()
     if last is not None and on < last.entered_on:
         raise WorkforceError(
-            f"The cohort entered its current phase on {last.entered_on:%d %B %Y}. Enter that "
-            "date or a later one.",
+            _("The cohort entered its current phase on %(date)s. Enter that date or a later one.")
+            % {"date": date_format(last.entered_on, "d F Y")},
             "on",
         )
     with transaction.atomic():
@@ -185,22 +201,29 @@ def update_recruitment(
     appointed = cohort.posts.filter(appointed_on__isnull=False).count()
     if applicants is not None and interviewed is not None and interviewed > applicants:
         raise WorkforceError(
-            f"More people interviewed ({interviewed}) than applied ({applicants}). Check the two numbers.",
+            _(
+                "More people interviewed (%(interviewed)d) than applied (%(applicants)d). Check the two numbers."
+            )
+            % {"interviewed": interviewed, "applicants": applicants},
             "interviewed",
         )
     if interviewed is not None and appointed > interviewed:
         raise WorkforceError(
-            f"{appointed} people have been appointed, so at least {appointed} were interviewed.",
+            _(
+                "%(appointed)d people have been appointed, so at least %(appointed)d were interviewed."
+            )
+            % {"appointed": appointed},
             "interviewed",
         )
     if applicants is not None and appointed > applicants:
         raise WorkforceError(
-            f"{appointed} people have been appointed, so at least {appointed} applied.",
+            _("%(appointed)d people have been appointed, so at least %(appointed)d applied.")
+            % {"appointed": appointed},
             "applicants",
         )
     if not 1 <= training_hours <= 500:
         raise WorkforceError(
-            "Enter the course length in hours, from 1 to 500. A typical course is 40.",
+            _("Enter the course length in hours, from 1 to 500. A typical course is 40."),
             "training_hours",
         )
     fields = ["applicants", "interviewed", "training_course", "training_hours"]
@@ -222,29 +245,31 @@ def _check_post(cohort: PeerCohort, fields: dict, post: PeerPost | None = None) 
     _check_team(site, team)
     if fte is None or fte <= 0:
         raise WorkforceError(
-            "The time (FTE) must be more than 0, like 0.6 for three days a week.", "fte"
+            _("The time (FTE) must be more than 0, like 0.6 for three days a week."), "fte"
         )
     if fte > 1:
         raise WorkforceError(
-            "One worker's time (FTE) cannot be more than 1, which is full time.", "fte"
+            _("One worker's time (FTE) cannot be more than 1, which is full time."), "fte"
         )
     appointed, left = fields.get("appointed_on"), fields.get("left_on")
     if left and not appointed:
         raise WorkforceError(
-            "Enter the date the post was filled before the date the worker left.", "appointed_on"
+            _("Enter the date the post was filled before the date the worker left."), "appointed_on"
         )
     if left and appointed and left < appointed:
         raise WorkforceError(
-            "The leaving date must be on or after the date the worker started.", "left_on"
+            _("The leaving date must be on or after the date the worker started."), "left_on"
         )
     if left and not fields.get("leaving_reason"):
-        raise WorkforceError("Choose why the worker left.", "leaving_reason")
+        raise WorkforceError(_("Choose why the worker left."), "leaving_reason")
     if not left and fields.get("leaving_reason"):
-        raise WorkforceError("Enter the leaving date, or clear the reason for leaving.", "left_on")
+        raise WorkforceError(
+            _("Enter the leaving date, or clear the reason for leaving."), "left_on"
+        )
     trained = fields.get("training_completed_on")
     if trained and not appointed:
         raise WorkforceError(
-            "Enter the date the post was filled before the training date.", "appointed_on"
+            _("Enter the date the post was filled before the training date."), "appointed_on"
         )
     if team is not None and appointed and not left and team.staff_count is not None:
         others = PeerPost.objects.filter(
@@ -252,18 +277,21 @@ def _check_post(cohort: PeerCohort, fields: dict, post: PeerPost | None = None) 
         ).exclude(pk=post.pk if post else None).aggregate(total=Sum("fte"))["total"] or Decimal(0)
         if others + fte > team.staff_count:
             raise WorkforceError(
-                f"{team.name} has {team.staff_count} staff, and its peer workers would add up to "
-                f"{others + fte:g} FTE. Lower the FTE, choose another team, or update the team's size.",
+                _(
+                    "%(team)s has %(staff)d staff, and its peer workers would add up to %(fte)s FTE. "
+                    "Lower the FTE, choose another team, or update the team's size."
+                )
+                % {"team": team.name, "staff": team.staff_count, "fte": f"{others + fte:g}"},
                 "fte",
             )
     label = fields.get("label", "").strip()
     if not label:
-        raise WorkforceError("Give the post a name, like “Peer support worker 3”.", "label")
+        raise WorkforceError(_("Give the post a name, like “Peer support worker 3”."), "label")
     taken = cohort.posts.filter(label__iexact=label)
     if post is not None:
         taken = taken.exclude(pk=post.pk)
     if taken.exists():
-        raise WorkforceError("This cohort already has a post with that name.", "label")
+        raise WorkforceError(_("This cohort already has a post with that name."), "label")
 
 
 def add_post(cohort: PeerCohort, *, actor, **fields) -> PeerPost:
@@ -313,12 +341,15 @@ def record_peer_supervision(
 
 def _check_attendance(capacity: int, staff: int, service_users: int, carers: int) -> None:
     if capacity < 1:
-        raise WorkforceError("The number of places must be 1 or more.", "capacity")
+        raise WorkforceError(_("The number of places must be 1 or more."), "capacity")
     total = staff + service_users + carers
     if total > capacity:
         raise WorkforceError(
-            f"{total} people attended, but the event had {capacity} places. Check the numbers, "
-            "or raise the number of places.",
+            _(
+                "%(total)d people attended, but the event had %(capacity)d places. Check the numbers, "
+                "or raise the number of places."
+            )
+            % {"total": total, "capacity": capacity},
             "staff_attended",
         )
 
@@ -332,7 +363,7 @@ def create_event(
     _check_attendance(capacity, staff_attended, service_users_attended, carers_attended)
     trainers = [(name.strip(), lived) for name, lived in trainers if name.strip()]
     if not trainers:
-        raise WorkforceError("Name at least one trainer.", "trainer_1")
+        raise WorkforceError(_("Name at least one trainer."), "trainer_1")
     with transaction.atomic():
         event = TrainingEvent.objects.create(
             site=site, topic=topic, held_on=held_on, capacity=capacity, staff_attended=staff_attended,
@@ -363,10 +394,16 @@ def record_coverage(
 ) -> TrainingCoverage:
     _check_period(period)
     _check_team(site, team)
-    _check_fraction(trained, in_scope, "trained", "in_scope", "staff trained", "staff in scope")
+    _check_fraction(
+        trained, in_scope, "trained", "in_scope",
+        too_few=_("The number of staff in scope must be 1 or more."),
+        too_many=_("The staff trained (%(part)d) is more than the staff in scope (%(whole)d). "
+                   "Check the two numbers."),
+    )  # fmt: skip
     if team is not None and team.staff_count is not None and in_scope > team.staff_count:
         raise WorkforceError(
-            f"{team.name} has {team.staff_count} staff, so no more than {team.staff_count} can be in scope.",
+            _("%(team)s has %(staff)d staff, so no more than %(staff)d can be in scope.")
+            % {"team": team.name, "staff": team.staff_count},
             "in_scope",
         )
     return _upsert(
@@ -377,20 +414,18 @@ def record_coverage(
 
 
 def _check_fraction(
-    part: int, whole: int, part_field: str, whole_field: str, part_name: str, whole_name: str
+    part: int, whole: int, part_field: str, whole_field: str, *, too_few: str, too_many: str
 ):
+    """too_many is a translated message with %(part)d and %(whole)d in it."""
     if whole < 1:
-        raise WorkforceError(f"The number of {whole_name} must be 1 or more.", whole_field)
+        raise WorkforceError(too_few, whole_field)
     if part > whole:
-        raise WorkforceError(
-            f"The {part_name} ({part}) is more than the {whole_name} ({whole}). Check the two numbers.",
-            part_field,
-        )
+        raise WorkforceError(too_many % {"part": part, "whole": whole}, part_field)
 
 
 def set_training_target(site: Site, *, actor, expected_version: int, target: int) -> WorkforcePlan:
     if not 0 <= target <= 100:
-        raise WorkforceError("The target is a percentage from 0 to 100.", "training_target")
+        raise WorkforceError(_("The target is a percentage from 0 to 100."), "training_target")
     with transaction.atomic():
         plan = WorkforcePlan.objects.select_for_update().filter(site=site).first()
         if plan is None:  # the form showed the default, version 1
@@ -414,12 +449,18 @@ def record_survey(
 ) -> StaffSurvey:  # fmt: skip
     if invited is not None and responses > invited:
         raise WorkforceError(
-            f"{responses} responses is more than the {invited} staff invited. Check the numbers.",
+            _(
+                "%(responses)d responses is more than the %(invited)d staff invited. Check the numbers."
+            )
+            % {"responses": responses, "invited": invited},
             "responses",
         )
     for label, score in item_scores:
         if not 1 <= score <= 5:
-            raise WorkforceError(f"The score for “{label}” must be from 1 to 5.", "item_scores")
+            raise WorkforceError(
+                _("The score for “%(question)s” must be from 1 to 5.") % {"question": label},
+                "item_scores",
+            )
     with transaction.atomic():
         survey = StaffSurvey.objects.create(
             site=site, title=title, held_on=held_on, invited=invited, responses=responses,
@@ -438,7 +479,7 @@ def add_wellbeing_offer(
     ended_on: dt.date | None, uptake: int | None,
 ) -> WellbeingOffer:  # fmt: skip
     if ended_on and ended_on < started_on:
-        raise WorkforceError("The offer must end on or after the day it started.", "ended_on")
+        raise WorkforceError(_("The offer must end on or after the day it started."), "ended_on")
     with transaction.atomic():
         offer = WellbeingOffer.objects.create(
             site=site, title=title, description=description, started_on=started_on,
@@ -457,11 +498,15 @@ def record_supervision_coverage(
     _check_period(period)
     _check_team(site, team)
     _check_fraction(
-        supervised, in_scope, "supervised", "in_scope", "staff supervised", "staff in scope"
-    )
+        supervised, in_scope, "supervised", "in_scope",
+        too_few=_("The number of staff in scope must be 1 or more."),
+        too_many=_("The staff supervised (%(part)d) is more than the staff in scope (%(whole)d). "
+                   "Check the two numbers."),
+    )  # fmt: skip
     if team.staff_count is not None and in_scope > team.staff_count:
         raise WorkforceError(
-            f"{team.name} has {team.staff_count} staff, so no more than {team.staff_count} can be in scope.",
+            _("%(team)s has %(staff)d staff, so no more than %(staff)d can be in scope.")
+            % {"team": team.name, "staff": team.staff_count},
             "in_scope",
         )
     return _upsert(
@@ -494,7 +539,7 @@ def create_policy(
     next_review_on: dt.date | None = None,
 ) -> Policy:
     if site.policies.filter(title__iexact=title.strip()).exists():
-        raise WorkforceError("The register already has a policy with this title.", "title")
+        raise WorkforceError(_("The register already has a policy with this title."), "title")
     with transaction.atomic():
         policy = Policy.objects.create(
             site=site,
@@ -519,19 +564,19 @@ def review_policy(
     keys = {k for k, _ in reference.POLICY_QUESTIONS}
     allowed = {v for v, _ in reference.POLICY_ANSWERS}
     if set(answers) - keys or any(v not in allowed for v in answers.values()):
-        raise WorkforceError("Answer each question yes, partly or no.")
+        raise WorkforceError(_("Answer each question yes, partly or no."))
     reviewers = [(n.strip(), r.strip(), lived) for n, r, lived in reviewers if n.strip()]
     if not reviewers:
-        raise WorkforceError("Name at least one reviewer.", "reviewer_1")
+        raise WorkforceError(_("Name at least one reviewer."), "reviewer_1")
     if (
         outcome in (PolicyReview.Outcome.REVISED, PolicyReview.Outcome.REPLACED)
         and not new_version_url
     ):
-        raise WorkforceError("Add a link to the new version of the policy.", "new_version_url")
+        raise WorkforceError(_("Add a link to the new version of the policy."), "new_version_url")
     if outcome == PolicyReview.Outcome.WITHDRAWN:
         next_review_on = None
     elif next_review_on is not None and next_review_on <= held_on:
-        raise WorkforceError("The next review must be after this one.", "next_review_on")
+        raise WorkforceError(_("The next review must be after this one."), "next_review_on")
     lived = sum(1 for *_, x in reviewers if x)
     with transaction.atomic():
         review = PolicyReview.objects.create(
@@ -568,8 +613,11 @@ def record_safety_planning(
     _check_team(site, team)
     if plans_coproduced > plans_in_place:
         raise WorkforceError(
-            f"{plans_coproduced} co-produced plans is more than the {plans_in_place} plans in place. "
-            "Check the two numbers.",
+            _(
+                "%(coproduced)d co-produced plans is more than the %(plans)d plans in place. "
+                "Check the two numbers."
+            )
+            % {"coproduced": plans_coproduced, "plans": plans_in_place},
             "plans_coproduced",
         )
     return _upsert(
@@ -586,9 +634,9 @@ def create_indicator(
     site: Site, *, actor, name: str, definition: str, target: int | None
 ) -> Indicator:
     if site.personalisation.filter(name__iexact=name.strip()).exists():
-        raise WorkforceError("The site already has an indicator with this name.", "name")
+        raise WorkforceError(_("The site already has an indicator with this name."), "name")
     if target is not None and not 0 <= target <= 100:
-        raise WorkforceError("The target is a percentage from 0 to 100.", "target")
+        raise WorkforceError(_("The target is a percentage from 0 to 100."), "target")
     with transaction.atomic():
         indicator = Indicator.objects.create(
             site=site, name=name.strip(), definition=definition, target=target
@@ -605,8 +653,11 @@ def record_indicator_value(
 ) -> IndicatorValue:
     _check_period(period)
     _check_fraction(
-        numerator, denominator, "numerator", "denominator", "number of people", "people counted"
-    )
+        numerator, denominator, "numerator", "denominator",
+        too_few=_("The number of people counted must be 1 or more."),
+        too_many=_("The number of people (%(part)d) is more than the people counted (%(whole)d). "
+                   "Check the two numbers."),
+    )  # fmt: skip
     return _upsert(
         IndicatorValue, {"indicator": indicator, "period": period},
         {"numerator": numerator, "denominator": denominator},
@@ -619,7 +670,7 @@ def record_indicator_value(
 
 def create_agency(site: Site, *, actor, **fields) -> PartnerAgency:
     if site.partner_agencies.filter(name__iexact=fields["name"].strip()).exists():
-        raise WorkforceError("The site already has a partner with this name.", "name")
+        raise WorkforceError(_("The site already has a partner with this name."), "name")
     with transaction.atomic():
         agency = PartnerAgency.objects.create(site=site, **fields)
         audit.record(
@@ -633,7 +684,7 @@ def update_agency(
 ) -> PartnerAgency:
     name = fields.get("name", agency.name).strip()
     if agency.site.partner_agencies.filter(name__iexact=name).exclude(pk=agency.pk).exists():
-        raise WorkforceError("The site already has a partner with this name.", "name")
+        raise WorkforceError(_("The site already has a partner with this name."), "name")
     with transaction.atomic():
         stored = PartnerAgency.objects.select_for_update().get(pk=agency.pk)
         if stored.version != expected_version:
@@ -692,11 +743,15 @@ def record_referrals(
 
 def check_ips_scores(scores: list) -> list[int]:
     if len(scores) != len(reference.IPS_ITEMS):
-        raise WorkforceError(f"Score all {len(reference.IPS_ITEMS)} items.", "scores")
+        raise WorkforceError(
+            _("Score all %(count)d items.") % {"count": len(reference.IPS_ITEMS)}, "scores"
+        )
     checked = []
     for label, score in zip(reference.IPS_ITEMS, scores, strict=True):
         if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-            raise WorkforceError(f"Score “{label}” with a whole number from 1 to 5.", "scores")
+            raise WorkforceError(
+                _("Score “%(item)s” with a whole number from 1 to 5.") % {"item": label}, "scores"
+            )
         checked.append(score)
     return checked
 
@@ -713,7 +768,7 @@ def record_ips_review(
 ) -> IpsReview:
     scores = check_ips_scores(scores)
     if not reviewers.strip():
-        raise WorkforceError("Say who carried out the review.", "reviewers")
+        raise WorkforceError(_("Say who carried out the review."), "reviewers")
     total = sum(scores)
     with transaction.atomic():
         review = IpsReview.objects.create(
@@ -723,7 +778,7 @@ def record_ips_review(
         audit.record(
             actor, "ips_review.create", review, site=site,
             after={"held_on": held_on, "service": service, "scores": scores, "total": total,
-                   "band": reference.ips_band(total), "reviewers": review.reviewers},
+                   "band": _english(reference.ips_band(total)), "reviewers": review.reviewers},
         )  # fmt: skip
     return review
 
@@ -740,13 +795,19 @@ def record_employment(
     _check_period(period)
     if job_starts > people_supported:
         raise WorkforceError(
-            f"{job_starts} job starts is more than the {people_supported} people supported. Check the numbers.",
+            _(
+                "%(count)d job starts is more than the %(people)d people supported. Check the numbers."
+            )
+            % {"count": job_starts, "people": people_supported},
             "job_starts",
         )
     if sustained_jobs > people_supported:
         raise WorkforceError(
-            f"{sustained_jobs} sustained jobs is more than the {people_supported} people supported. "
-            "Check the numbers.",
+            _(
+                "%(count)d sustained jobs is more than the %(people)d people supported. "
+                "Check the numbers."
+            )
+            % {"count": sustained_jobs, "people": people_supported},
             "sustained_jobs",
         )
     return _upsert(
@@ -774,11 +835,11 @@ def chart_figure(site: Site, key: str, *, actor) -> tuple[object, bool, dict]:
 
     figure = figures.figure_for(site, key)
     if figure is None:
-        raise WorkforceError("There is no such figure to chart.")
+        raise WorkforceError(_("There is no such figure to chart."))
     rows = [r for r in figure.series(site) if r is not None]
     if not rows:
         raise WorkforceError(
-            "There are no figures to chart yet. Record some months first, then chart them."
+            _("There are no figures to chart yet. Record some months first, then chart them.")
         )
     with transaction.atomic():
         link = (

@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.core import tables
@@ -97,10 +99,10 @@ def cohort_create(request):
         _data(request), initial={"started_on": timezone.localdate(), "training_hours": 40}
     )
     return _form_page(
-        request, form, title="Start a peer support cohort", back=_url("home", site),
-        intro="A cohort of peer support workers moves through four phases: preparation, recruitment, employment and ongoing development.",
+        request, form, title=_("Start a peer support cohort"), back=_url("home", site),
+        intro=_("A cohort of peer support workers moves through four phases: preparation, recruitment, employment and ongoing development."),
         save=lambda f: services.create_cohort(site, actor=request.user, **f.cleaned_data),
-        done=lambda c: ("Started the cohort in its preparation phase. Work through the readiness checklist.",
+        done=lambda c: (_("Started the cohort in its preparation phase. Work through the readiness checklist."),
                         _url("cohort", site, cohort=c.public_id)),
     )  # fmt: skip
 
@@ -132,10 +134,10 @@ def cohort_checklist(request, cohort):
     done = [item.key for item, ticked in services.checklist(cohort) if ticked]
     form = forms.ChecklistForm(_data(request), items=items, initial={"done": done})
     return _form_page(
-        request, form, title=f"{Phase(cohort.phase).label} checklist", back=_url("cohort", site, cohort=cohort.public_id),
-        intro="Tick what is in place. The cohort can move on when the checklist is complete.",
+        request, form, title=_("%(phase)s checklist") % {"phase": Phase(cohort.phase).label}, back=_url("cohort", site, cohort=cohort.public_id),
+        intro=_("Tick what is in place. The cohort can move on when the checklist is complete."),
         save=lambda f: services.set_checklist(cohort, actor=request.user, done=set(f.cleaned_data["done"]), on=timezone.localdate()),
-        done=lambda _: ("Saved the checklist.", _url("cohort", site, cohort=cohort.public_id)),
+        done=lambda result: (_("Saved the checklist."), _url("cohort", site, cohort=cohort.public_id)),
         subject=cohort.name,
     )  # fmt: skip
 
@@ -146,7 +148,7 @@ def cohort_advance(request, cohort):
     site = request.site
     cohort = _cohort(request, cohort)
     if cohort.next_phase is None:
-        messages.info(request, "This cohort is in its last phase, ongoing development.")
+        messages.info(request, _("This cohort is in its last phase, ongoing development."))
         return redirect(_url("cohort", site, cohort=cohort.public_id))
     items = services.checklist(cohort)
     missing = [item for item, ticked in items if not ticked]
@@ -154,12 +156,12 @@ def cohort_advance(request, cohort):
         _data(request), initial={"on": timezone.localdate(), "version": cohort.version}
     )
     return _form_page(
-        request, form, title=f"Move on to {cohort.next_phase_label.lower()}",
+        request, form, title=_("Move on to %(phase)s") % {"phase": cohort.next_phase_label.lower()},
         back=_url("cohort", site, cohort=cohort.public_id), template="workforce/advance.html",
         save=lambda f: services.advance_cohort(
             cohort, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
             on=f.cleaned_data["on"], reason=f.cleaned_data["reason"]),
-        done=lambda c: (f"The cohort is now in its {Phase(c.phase).label.lower()} phase.",
+        done=lambda c: (_("The cohort is now in its %(phase)s phase.") % {"phase": Phase(c.phase).label.lower()},
                         _url("cohort", site, cohort=c.public_id)),
         cohort=cohort, missing=missing, latest_version=lambda: queries.site_cohort(site, cohort.public_id).version,
     )  # fmt: skip
@@ -176,12 +178,12 @@ def cohort_recruitment(request, cohort):
     }
     form = forms.RecruitmentForm(_data(request), initial=initial)
     return _form_page(
-        request, form, title="Recruitment and training", back=_url("cohort", site, cohort=cohort.public_id),
-        intro="Numbers only: never record applicants' names. Appointments are the posts you fill below.",
+        request, form, title=_("Recruitment and training"), back=_url("cohort", site, cohort=cohort.public_id),
+        intro=_("Numbers only: never record applicants' names. Appointments are the posts you fill below."),
         save=lambda f: services.update_recruitment(
             cohort, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
             **{k: v for k, v in f.cleaned_data.items() if k != "version"}),
-        done=lambda c: ("Saved recruitment and training.", _url("cohort", site, cohort=c.public_id)),
+        done=lambda c: (_("Saved recruitment and training."), _url("cohort", site, cohort=c.public_id)),
         subject=cohort.name, latest_version=lambda: queries.site_cohort(site, cohort.public_id).version,
     )  # fmt: skip
 
@@ -193,12 +195,12 @@ def post_create(request, cohort):
     cohort = _cohort(request, cohort)
     number = len(queries.cohort_posts(cohort)) + 1
     form = forms.PostForm(_data(request), teams=queries.site_teams(site),
-                          initial={"label": f"Peer support worker {number}", "fte": "1.00"})  # fmt: skip
+                          initial={"label": _("Peer support worker %(number)d") % {"number": number}, "fte": "1.00"})  # fmt: skip
     return _form_page(
-        request, form, title="Add a peer support post", back=_url("cohort", site, cohort=cohort.public_id),
-        intro="Posts are anonymous. Record the team and time, and the dates the post was filled and training finished.",
+        request, form, title=_("Add a peer support post"), back=_url("cohort", site, cohort=cohort.public_id),
+        intro=_("Posts are anonymous. Record the team and time, and the dates the post was filled and training finished."),
         save=lambda f: services.add_post(cohort, actor=request.user, **f.post_fields()),
-        done=lambda p: (f"Added {p.label}.", _url("cohort", site, cohort=cohort.public_id)),
+        done=lambda p: (_("Added %(post)s.") % {"post": p.label}, _url("cohort", site, cohort=cohort.public_id)),
         subject=cohort.name,
     )  # fmt: skip
 
@@ -215,10 +217,10 @@ def post_edit(request, cohort, post):
     }
     form = forms.PostForm(_data(request), teams=queries.site_teams(site), initial=initial)
     return _form_page(
-        request, form, title=f"Change {post.label}", back=_url("cohort", site, cohort=cohort.public_id),
+        request, form, title=_("Change %(post)s") % {"post": post.label}, back=_url("cohort", site, cohort=cohort.public_id),
         save=lambda f: services.update_post(post, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
                                             **f.post_fields()),
-        done=lambda p: (f"Saved {p.label}.", _url("cohort", site, cohort=cohort.public_id)),
+        done=lambda p: (_("Saved %(post)s.") % {"post": p.label}, _url("cohort", site, cohort=cohort.public_id)),
         subject=cohort.name, latest_version=lambda: queries.cohort_post(cohort, post.public_id).version,
     )  # fmt: skip
 
@@ -230,10 +232,10 @@ def cohort_supervision(request, cohort):
     cohort = _cohort(request, cohort)
     form = forms.SessionsForm(_data(request))
     return _form_page(
-        request, form, title="Record peer supervision", back=_url("cohort", site, cohort=cohort.public_id),
-        intro="How many peer supervision sessions were held in the month. Entering a month again corrects it.",
+        request, form, title=_("Record peer supervision"), back=_url("cohort", site, cohort=cohort.public_id),
+        intro=_("How many peer supervision sessions were held in the month. Entering a month again corrects it."),
         save=lambda f: services.record_peer_supervision(cohort, actor=request.user, **f.cleaned_data),
-        done=lambda _: ("Saved the supervision sessions.", _url("cohort", site, cohort=cohort.public_id)),
+        done=lambda result: (_("Saved the supervision sessions."), _url("cohort", site, cohort=cohort.public_id)),
         subject=cohort.name,
     )  # fmt: skip
 
@@ -260,15 +262,15 @@ def event_create(request):
     form = forms.EventForm(_data(request), initial={"held_on": timezone.localdate()})
 
     def done(event):
-        if not any(lived for _, lived in form.event_fields()["trainers"] if _):
-            messages.warning(request, "No trainer at this event trains from lived experience. Joint training "
-                                      "should be co-delivered: plan a lived-experience trainer for next time.")  # fmt: skip
-        return "Recorded the training event.", _url("event", site, event=event.public_id)
+        if not any(lived for name, lived in form.event_fields()["trainers"] if name):
+            messages.warning(request, _("No trainer at this event trains from lived experience. Joint training "
+                                        "should be co-delivered: plan a lived-experience trainer for next time."))  # fmt: skip
+        return _("Recorded the training event."), _url("event", site, event=event.public_id)
 
     return _form_page(
-        request, form, title="Record a joint training event", back=_url("training", site), area="training",
+        request, form, title=_("Record a joint training event"), back=_url("training", site), area="training",
         template="workforce/event_form.html",
-        intro="Joint training is co-delivered by a trainer with lived experience and a staff trainer, for staff and service users together.",
+        intro=_("Joint training is co-delivered by a trainer with lived experience and a staff trainer, for staff and service users together."),
         save=lambda f: services.create_event(site, actor=request.user, **f.event_fields()), done=done,
     )  # fmt: skip
 
@@ -289,11 +291,11 @@ def coverage_record(request):
     site = request.site
     form = forms.CoverageForm(_data(request), teams=queries.site_teams(site))
     return _form_page(
-        request, form, title="Record training coverage", back=_url("training", site), area="training",
-        intro="For one month: how many staff in scope have completed joint training, for the whole site or one team, "
-              "and for all professions or one. Entering the same month, team and profession again corrects it.",
+        request, form, title=_("Record training coverage"), back=_url("training", site), area="training",
+        intro=_("For one month: how many staff in scope have completed joint training, for the whole site or one team, "
+                "and for all professions or one. Entering the same month, team and profession again corrects it."),
         save=lambda f: services.record_coverage(site, actor=request.user, **f.cleaned_data),
-        done=lambda _: ("Saved the coverage figures.", _url("training", site)),
+        done=lambda result: (_("Saved the coverage figures."), _url("training", site)),
     )  # fmt: skip
 
 
@@ -304,10 +306,10 @@ def training_target(request):
     form = forms.TargetForm(_data(request), initial={"training_target": queries.training_target(site),
                                                       "version": queries.plan_version(site)})  # fmt: skip
     return _form_page(
-        request, form, title="Training coverage target", back=_url("training", site), area="training",
+        request, form, title=_("Training coverage target"), back=_url("training", site), area="training",
         save=lambda f: services.set_training_target(site, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
                                                     target=f.cleaned_data["training_target"]),
-        done=lambda _: ("Saved the target.", _url("training", site)),
+        done=lambda result: (_("Saved the target."), _url("training", site)),
         latest_version=lambda: queries.plan_version(site),
     )  # fmt: skip
 
@@ -329,7 +331,7 @@ def staff_support(request):
 def _staff_form(request, form, title, save, intro=""):
     site = request.site
     return _form_page(request, form, title=title, back=_url("staff_support", site), intro=intro, save=save, area="staff",
-                      done=lambda _: ("Saved.", _url("staff_support", site)))  # fmt: skip
+                      done=lambda result: (_("Saved."), _url("staff_support", site)))  # fmt: skip
 
 
 @site_view(SiteAccess.EDIT)
@@ -339,9 +341,11 @@ def survey_create(request):
     return _staff_form(
         request,
         form,
-        "Record a staff survey round",
+        _("Record a staff survey round"),
         lambda f: services.record_survey(request.site, actor=request.user, **f.survey_fields()),
-        "Aggregate results only: the number of responses and the average score of a few questions.",
+        _(
+            "Aggregate results only: the number of responses and the average score of a few questions."
+        ),
     )
 
 
@@ -352,7 +356,7 @@ def offer_create(request):
     return _staff_form(
         request,
         form,
-        "Add a wellbeing offer",
+        _("Add a wellbeing offer"),
         lambda f: services.add_wellbeing_offer(request.site, actor=request.user, **f.cleaned_data),
     )
 
@@ -364,11 +368,11 @@ def supervision_record(request):
     return _staff_form(
         request,
         form,
-        "Record recovery-focused supervision",
+        _("Record recovery-focused supervision"),
         lambda f: services.record_supervision_coverage(
             request.site, actor=request.user, **f.cleaned_data
         ),
-        "For one team and month. Entering the same team and month again corrects it.",
+        _("For one team and month. Entering the same team and month again corrects it."),
     )
 
 
@@ -379,7 +383,7 @@ def college_use_record(request):
     return _staff_form(
         request,
         form,
-        "Record staff use of the recovery college",
+        _("Record staff use of the recovery college"),
         lambda f: services.record_college_use(request.site, actor=request.user, **f.cleaned_data),
     )
 
@@ -408,10 +412,10 @@ def indicator_create(request):
     site = request.site
     form = forms.IndicatorForm(_data(request))
     return _form_page(
-        request, form, title="Add a personalisation indicator", back=_url("personalisation", site), area="personalisation",
-        intro="Choose what shows that people have choice and control, like the share of people with a personal budget.",
+        request, form, title=_("Add a personalisation indicator"), back=_url("personalisation", site), area="personalisation",
+        intro=_("Choose what shows that people have choice and control, like the share of people with a personal budget."),
         save=lambda f: services.create_indicator(site, actor=request.user, **f.cleaned_data),
-        done=lambda _: ("Added the indicator. Record its months, then chart it.", _url("personalisation", site)),
+        done=lambda result: (_("Added the indicator. Record its months, then chart it."), _url("personalisation", site)),
     )  # fmt: skip
 
 
@@ -422,9 +426,9 @@ def indicator_value(request, indicator):
     indicator = _or_404(queries.site_indicator(site, indicator), "indicator")
     form = forms.IndicatorValueForm(_data(request))
     return _form_page(
-        request, form, title="Record a month", back=_url("personalisation", site), area="personalisation", subject=indicator.name,
+        request, form, title=_("Record a month"), back=_url("personalisation", site), area="personalisation", subject=indicator.name,
         save=lambda f: services.record_indicator_value(indicator, actor=request.user, **f.cleaned_data),
-        done=lambda _: ("Saved the month.", _url("personalisation", site)),
+        done=lambda result: (_("Saved the month."), _url("personalisation", site)),
     )  # fmt: skip
 
 
@@ -448,13 +452,22 @@ def chart(request, figure):
         return redirect(back)
     months = counts["created"] + counts["corrected"]
     if created:
-        messages.success(
-            request,
-            f"Charted “{measure.name}”: {months} month{'' if months == 1 else 's'} brought in from the records.",
+        message = ngettext(
+            "Charted “%(name)s”: %(count)d month brought in from the records.",
+            "Charted “%(name)s”: %(count)d months brought in from the records.",
+            months,
+        )
+    elif months:
+        message = ngettext(
+            "This figure is already charted as “%(name)s”. %(count)d new or corrected month brought in.",
+            "This figure is already charted as “%(name)s”. %(count)d new or corrected months brought in.",
+            months,
         )
     else:
-        messages.success(request, f"This figure is already charted as “{measure.name}”. "
-                                  f"{months or 'No'} new or corrected month{'' if months == 1 else 's'} brought in.")  # fmt: skip
+        message = _(
+            "This figure is already charted as “%(name)s”. No new or corrected months brought in."
+        )
+    messages.success(request, message % {"name": measure.name, "count": months})
     return redirect("measures:detail", site=site.slug, measure=measure.public_id)
 
 
@@ -479,9 +492,9 @@ def policy_create(request):
     site = request.site
     form = forms.PolicyForm(_data(request))
     return _form_page(
-        request, form, title="Add a policy to the register", back=_url("policies", site), area="policies",
+        request, form, title=_("Add a policy to the register"), back=_url("policies", site), area="policies",
         save=lambda f: services.create_policy(site, actor=request.user, **f.cleaned_data),
-        done=lambda p: ("Added the policy.", _url("policy", site, policy=p.public_id)),
+        done=lambda p: (_("Added the policy."), _url("policy", site, policy=p.public_id)),
     )  # fmt: skip
 
 
@@ -501,10 +514,10 @@ def policy_review(request, policy):
     policy = _or_404(queries.site_policy(site, policy), "policy")
     form = forms.PolicyReviewForm(_data(request), initial={"held_on": timezone.localdate()})
     return _form_page(
-        request, form, title="Review the policy", back=_url("policy", site, policy=policy.public_id),
+        request, form, title=_("Review the policy"), back=_url("policy", site, policy=policy.public_id),
         template="workforce/policy_review_form.html", area="policies", subject=policy.title,
         save=lambda f: services.review_policy(policy, actor=request.user, **f.review_fields()),
-        done=lambda _: ("Saved the review.", _url("policy", site, policy=policy.public_id)),
+        done=lambda result: (_("Saved the review."), _url("policy", site, policy=policy.public_id)),
     )  # fmt: skip
 
 
@@ -514,10 +527,10 @@ def safety_record(request):
     site = request.site
     form = forms.SafetyForm(_data(request), teams=queries.site_teams(site))
     return _form_page(
-        request, form, title="Record co-produced safety planning", back=_url("policies", site), area="policies",
-        intro="Counts for one team and month: never a person's plan. Entering the same team and month again corrects it.",
+        request, form, title=_("Record co-produced safety planning"), back=_url("policies", site), area="policies",
+        intro=_("Counts for one team and month: never a person's plan. Entering the same team and month again corrects it."),
         save=lambda f: services.record_safety_planning(site, actor=request.user, **f.cleaned_data),
-        done=lambda _: ("Saved the safety planning figures.", _url("policies", site)),
+        done=lambda result: (_("Saved the safety planning figures."), _url("policies", site)),
     )  # fmt: skip
 
 
@@ -543,9 +556,9 @@ def agency_create(request):
     site = request.site
     form = forms.AgencyForm(_data(request))
     return _form_page(
-        request, form, title="Add a partner", back=_url("partnerships", site), area="partnerships",
+        request, form, title=_("Add a partner"), back=_url("partnerships", site), area="partnerships",
         save=lambda f: services.create_agency(site, actor=request.user, **f.agency_fields()),
-        done=lambda a: ("Added the partner.", _url("agency", site, agency=a.public_id)),
+        done=lambda a: (_("Added the partner."), _url("agency", site, agency=a.public_id)),
     )  # fmt: skip
 
 
@@ -570,11 +583,11 @@ def agency_edit(request, agency):
     initial = {n: getattr(agency, n) for n in services.AGENCY_FIELDS} | {"version": agency.version}
     form = forms.AgencyForm(_data(request), initial=initial)
     return _form_page(
-        request, form, title=f"Change {agency.name}", back=_url("agency", site, agency=agency.public_id),
+        request, form, title=_("Change %(partner)s") % {"partner": agency.name}, back=_url("agency", site, agency=agency.public_id),
         area="partnerships",
         save=lambda f: services.update_agency(agency, actor=request.user, expected_version=f.cleaned_data["version"] or 0,
                                               **f.agency_fields()),
-        done=lambda a: ("Saved the partner.", _url("agency", site, agency=a.public_id)),
+        done=lambda a: (_("Saved the partner."), _url("agency", site, agency=a.public_id)),
         latest_version=lambda: queries.site_agency(site, agency.public_id).version,
     )  # fmt: skip
 
@@ -583,7 +596,7 @@ def _agency_form(request, agency, form, title, save, intro=""):
     site = request.site
     return _form_page(request, form, title=title, back=_url("agency", site, agency=agency.public_id), intro=intro,
                       area="partnerships", subject=agency.name, save=save,
-                      done=lambda _: ("Saved.", _url("agency", site, agency=agency.public_id)))  # fmt: skip
+                      done=lambda result: (_("Saved."), _url("agency", site, agency=agency.public_id)))  # fmt: skip
 
 
 @site_view(SiteAccess.EDIT)
@@ -595,7 +608,7 @@ def agreement_add(request, agency):
         request,
         agency,
         form,
-        "Add an agreement",
+        _("Add an agreement"),
         lambda f: services.add_agreement(agency, actor=request.user, **f.cleaned_data),
     )
 
@@ -609,7 +622,7 @@ def activity_add(request, agency):
         request,
         agency,
         form,
-        "Add a joint activity",
+        _("Add a joint activity"),
         lambda f: services.add_activity(agency, actor=request.user, **f.cleaned_data),
     )
 
@@ -623,9 +636,9 @@ def referral_record(request, agency):
         request,
         agency,
         form,
-        "Record referrals",
+        _("Record referrals"),
         lambda f: services.record_referrals(agency, actor=request.user, **f.cleaned_data),
-        "Counts for one month, both ways. Entering a month again corrects it.",
+        _("Counts for one month, both ways. Entering a month again corrects it."),
     )
 
 
@@ -635,11 +648,11 @@ def ips_create(request):
     site = request.site
     form = forms.IpsForm(_data(request), initial={"held_on": timezone.localdate()})
     return _form_page(
-        request, form, title="Record an IPS fidelity review", back=_url("partnerships", site),
+        request, form, title=_("Record an IPS fidelity review"), back=_url("partnerships", site),
         template="workforce/ips_form.html", area="partnerships",
-        intro="Score each of the 25 items from 1 to 5. The total (25 to 125) gives the fidelity band.",
+        intro=_("Score each of the 25 items from 1 to 5. The total (25 to 125) gives the fidelity band."),
         save=lambda f: services.record_ips_review(site, actor=request.user, **f.review_fields()),
-        done=lambda r: (f"Saved the review: {r.total} out of 125, {r.band.lower()}.",
+        done=lambda r: (_("Saved the review: %(total)d out of 125, %(band)s.") % {"total": r.total, "band": r.band.lower()},
                         _url("ips", site, review=r.public_id)),
     )  # fmt: skip
 
@@ -658,8 +671,8 @@ def employment_record(request):
     site = request.site
     form = forms.EmploymentForm(_data(request))
     return _form_page(
-        request, form, title="Record employment outcomes", back=_url("partnerships", site), area="partnerships",
-        intro="Counts for one month. Entering a month again corrects it.",
+        request, form, title=_("Record employment outcomes"), back=_url("partnerships", site), area="partnerships",
+        intro=_("Counts for one month. Entering a month again corrects it."),
         save=lambda f: services.record_employment(site, actor=request.user, **f.cleaned_data),
-        done=lambda _: ("Saved the employment outcomes.", _url("partnerships", site)),
+        done=lambda result: (_("Saved the employment outcomes."), _url("partnerships", site)),
     )  # fmt: skip

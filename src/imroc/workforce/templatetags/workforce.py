@@ -1,5 +1,7 @@
 from django import template
 
+from imroc.workforce.models import PolicyReview
+
 register = template.Library()
 
 
@@ -13,3 +15,12 @@ def get_item(mapping, key):
 def shown(value):
     """A suppressed figure (None) shows as a dash with a hidden explanation."""
     return "–" if value is None else value
+
+
+@register.filter
+def outcome_label(value):
+    """A policy review outcome key (such as "no_change") as its label, in the active language."""
+    try:
+        return PolicyReview.Outcome(value).label
+    except ValueError:
+        return (value or "").replace("_", " ").capitalize()
