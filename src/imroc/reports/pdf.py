@@ -4,6 +4,8 @@ Charts are SVG images. xhtml2pdf hands each one to svglib and draws the result a
 graphics (no raster, so print is sharp and chart labels are selectable text). It converts
 each image once to size it and again every time it draws it (twice, because "Page N of M"
 needs two layout passes), so ``_install_svg_cache`` remembers conversions by content.
+
+Text, chart labels included, is set in Source Sans Pro, embedded; see ``pdf_fonts``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.template.loader import render_to_string
 from xhtml2pdf import pisa
 from xhtml2pdf import xhtml2pdf_reportlab as engine
 
+from imroc.reports import pdf_fonts
+
 SVG_CACHE_SIZE = 512
 _svg_cache: OrderedDict[bytes, object] = OrderedDict()
 _svg_lock = threading.Lock()
@@ -33,6 +37,7 @@ def _install_svg_cache() -> None:
 
     A caller gets a shallow copy: xhtml2pdf only re-scales the drawing it is given, which
     replaces the copy's own transform and leaves the cached drawing's shapes untouched.
+    svglib is given the reports' font map, so chart labels are in the reports' typeface.
     """
     original = getattr(engine, "svg2rlg", None)
     if original is None or getattr(original, "imroc_cached", False):
@@ -47,7 +52,7 @@ def _install_svg_cache() -> None:
             if drawing is not None:
                 cache.move_to_end(key)
         if drawing is None:
-            drawing = original(io.BytesIO(data), **kwargs)
+            drawing = original(io.BytesIO(data), **{"font_map": pdf_fonts.SVG_FONT_MAP, **kwargs})
             if drawing is None:
                 return None
             with lock:
@@ -60,6 +65,7 @@ def _install_svg_cache() -> None:
     engine.svg2rlg = svg2rlg
 
 
+pdf_fonts.register()
 _install_svg_cache()
 
 
