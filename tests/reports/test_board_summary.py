@@ -131,3 +131,12 @@ def test_sentences_come_in_section_order():
         "The site has no recovery college yet.",
         "3 peer support workers are in post.",
     ]
+
+
+def test_months_are_named_in_the_active_language():
+    from django.utils import translation
+
+    f = facts(baseline_on=JUNE_2011, latest_on=JUNE_2011, stages_compared=10)
+    with translation.override("cy"):
+        sentence = summary.progress(f)[0]
+    assert "Mehefin 2011" in sentence and "June" not in sentence

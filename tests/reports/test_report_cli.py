@@ -76,3 +76,24 @@ def test_a_folder_that_does_not_exist_is_refused(tmp_path, site):
         call_command("report", "board", site.slug, "--out", str(tmp_path / "no" / "x.pdf"))
     assert error.value.returncode == 2
     assert "does not exist" in str(error.value)
+
+
+def test_board_report_in_welsh(tmp_path, site, framework):
+    out = tmp_path / "board.pdf"
+    stdout = io.StringIO()
+    call_command(
+        "report", "board", site.slug, "--from", "2012-01-01", "--to", "2012-12-31",
+        "--language", "cy", "--out", str(out), stdout=stdout,
+    )  # fmt: skip
+    _, text = read_pdf(out)
+    assert "1 Ionawr 2012" in text and "31 Rhagfyr 2012" in text  # Welsh month names
+    assert "Wrote the board report of" in stdout.getvalue()  # the command itself stays English
+    assert "1 January 2012 to 31 December 2012" in stdout.getvalue()
+
+
+def test_programme_report_in_welsh_and_a_language_that_is_not_offered(tmp_path, site, framework):
+    out = tmp_path / "network.pdf"
+    call_command("report", "programme", "--language", "cy", "--out", str(out), stdout=io.StringIO())
+    assert site.name in read_pdf(out)[1]
+    with pytest.raises(CommandError):
+        call_command("report", "programme", "--language", "xx", "--out", str(out))

@@ -10,7 +10,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imroc.assessment import queries as assessment_queries
 from imroc.assessment.models import LIVED_EXPERIENCE_GROUPS, AssessmentRound
@@ -24,6 +26,7 @@ from imroc.improvement.models import Goal, PdsaCycle
 from imroc.improvement.panels import StageRow, challenge_stages
 from imroc.measures import presenters as measure_presenters
 from imroc.programme.models import StakeholderGroup
+from imroc.reports import summary
 from imroc.reports.summary import Facts, summary_sentences
 from imroc.workforce import panels as workforce_panels
 
@@ -44,7 +47,11 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.start.day} {self.start:%B %Y} to {self.end.day} {self.end:%B %Y}"
+        """'1 January 2012 to 31 December 2012', with months named in the active language."""
+        return _("%(start)s to %(end)s") % {
+            "start": dateformat.format(self.start, "j F Y"),
+            "end": dateformat.format(self.end, "j F Y"),
+        }
 
     def query(self) -> str:
         return f"from={self.start.isoformat()}&to={self.end.isoformat()}"
@@ -77,6 +84,7 @@ class BoardReport:
     overdue_goals: list[Goal]
     cycles: list[PdsaCycle]
     decisions: list[tuple[str, int]]
+    decision_numbers: list[tuple[str, int]]  # (PdsaCycle.Decision value, cycles)
     adopted: list[PdsaCycle]
     measure_rows: list
     charts: list[ChartSection]
@@ -94,34 +102,56 @@ class BoardReport:
     def concern_count(self) -> int:
         return sum(1 for r in self.measure_rows if r.variation.startswith("concern"))
 
+    @property
+    def goal_status_text(self) -> str:
+        """'2 open, 1 achieved, 0 closed': every status, with the labels in the active language."""
+        # Translators: a number of goals and their status, as in "2 open".
+        return ", ".join(
+            _("%(count)d %(status)s") % {"count": n, "status": str(label).lower()}
+            for label, n in self.goal_status
+        )
+
+    @property
+    def decision_text(self) -> str:
+        """'1 adopted, 0 adapted, 2 abandoned': the decisions of the period's cycles."""
+        n = dict(self.decision_numbers)
+        return ", ".join(
+            summary.decision_counts(
+                n[PdsaCycle.Decision.ADOPT],
+                n[PdsaCycle.Decision.ADAPT],
+                n[PdsaCycle.Decision.ABANDON],
+                keep_zeros=True,
+            )
+        )
+
 
 DECISION_WORDS = {
-    PdsaCycle.Decision.ADOPT: "adopted",
-    PdsaCycle.Decision.ADAPT: "adapted",
-    PdsaCycle.Decision.ABANDON: "abandoned",
+    PdsaCycle.Decision.ADOPT: gettext_lazy("adopted"),
+    PdsaCycle.Decision.ADAPT: gettext_lazy("adapted"),
+    PdsaCycle.Decision.ABANDON: gettext_lazy("abandoned"),
 }
 VARIATION_WORDS = {
-    "common_cause": "No significant change",
-    "improvement_high": "Improving (higher)",
-    "improvement_low": "Improving (lower)",
-    "concern_high": "Concern (higher)",
-    "concern_low": "Concern (lower)",
-    "neutral_high": "Change (higher)",
-    "neutral_low": "Change (lower)",
+    "common_cause": gettext_lazy("No significant change"),
+    "improvement_high": gettext_lazy("Improving (higher)"),
+    "improvement_low": gettext_lazy("Improving (lower)"),
+    "concern_high": gettext_lazy("Concern (higher)"),
+    "concern_low": gettext_lazy("Concern (lower)"),
+    "neutral_high": gettext_lazy("Change (higher)"),
+    "neutral_low": gettext_lazy("Change (lower)"),
 }
 ASSURANCE_WORDS = {
-    "pass": "Will meet the target",
-    "fail": "Will miss the target",
-    "inconsistent": "Will sometimes meet the target",
+    "pass": gettext_lazy("Will meet the target"),
+    "fail": gettext_lazy("Will miss the target"),
+    "inconsistent": gettext_lazy("Will sometimes meet the target"),
 }
 
 
 def variation_words(code: str) -> str:
-    return VARIATION_WORDS.get(code, "Not assessed")
+    return str(VARIATION_WORDS.get(code, _("Not assessed")))
 
 
 def assurance_words(code: str) -> str:
-    return ASSURANCE_WORDS.get(code, "Not assessed")
+    return str(ASSURANCE_WORDS.get(code, _("Not assessed")))
 
 
 def _stage_rows(site, period: Period, goals: list[Goal]):
@@ -192,6 +222,7 @@ def build_board(site, period: Period, request=None) -> BoardReport:
         decisions=[
             (DECISION_WORDS[value], decision_counts.get(value, 0)) for value in DECISION_WORDS
         ],
+        decision_numbers=[(value, decision_counts.get(value, 0)) for value in DECISION_WORDS],
         adopted=[c for c in cycles if c.decision == PdsaCycle.Decision.ADOPT],
         measure_rows=measure_rows,
         charts=charts,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from imroc.core.forms import DATE_ERRORS, DateInput, check_date
 from imroc.reports.board import Period
@@ -20,27 +21,27 @@ class PeriodForm(forms.Form):
         super().__init__(data, **kwargs)
         self.default = Period.last_twelve_months(today)
         self.fields["from"] = forms.DateField(
-            label="From",
+            label=_("From"),
             required=False,
             widget=DateInput(),
             error_messages=DATE_ERRORS,
-            help_text="The first day the report covers, like 2024-04-01.",
+            help_text=_("The first day the report covers, like 2024-04-01."),
         )
         self.fields["to"] = forms.DateField(
-            label="To",
+            label=_("To"),
             required=False,
             widget=DateInput(),
             error_messages=DATE_ERRORS,
-            help_text="The last day the report covers.",
+            help_text=_("The last day the report covers."),
         )
         if not self.is_bound:
             self.initial = {"from": self.default.start, "to": self.default.end}
 
     def clean_from(self):
-        return check_date(self.cleaned_data.get("from"), "The start date", future_days=0)
+        return check_date(self.cleaned_data.get("from"), _("The start date"), future_days=0)
 
     def clean_to(self):
-        return check_date(self.cleaned_data.get("to"), "The end date", future_days=366)
+        return check_date(self.cleaned_data.get("to"), _("The end date"), future_days=366)
 
     def clean(self):
         data = super().clean()
@@ -54,9 +55,12 @@ class PeriodForm(forms.Form):
         elif end is None:
             end = self.default.end
         if start > end:
-            self.add_error("to", "The end date must be the same as or after the start date.")
+            self.add_error("to", _("The end date must be the same as or after the start date."))
         elif (end - start).days > 366 * LONGEST_YEARS:
-            self.add_error("to", f"Choose a period of {LONGEST_YEARS} years or less.")
+            self.add_error(
+                "to",
+                _("Choose a period of %(years)d years or less.") % {"years": LONGEST_YEARS},
+            )
         else:
             data["period"] = Period(start, end)
         return data

@@ -5,12 +5,34 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from imroc.core import panels
 from imroc.framework import queries as framework_queries
 from imroc.programme import queries as programme_queries
 from imroc.programme.access import ProgrammeAccess
 from imroc.programme.models import Category
+
+# A table heading for each category's sites, and the words for a number of them.
+CATEGORY_HEADINGS = {
+    Category.DEMONSTRATION: gettext_lazy("Demonstration sites"),
+    Category.PILOT: gettext_lazy("Pilot sites"),
+    Category.NETWORK: gettext_lazy("Network sites"),
+    Category.PARTNER: gettext_lazy("International partners"),
+}
+
+
+def category_count(category: str, n: int) -> str:
+    """'3 demonstration sites', '1 international partner', in the active language."""
+    if category == Category.DEMONSTRATION:
+        text = ngettext("%(count)d demonstration site", "%(count)d demonstration sites", n)
+    elif category == Category.PILOT:
+        text = ngettext("%(count)d pilot site", "%(count)d pilot sites", n)
+    elif category == Category.NETWORK:
+        text = ngettext("%(count)d network site", "%(count)d network sites", n)
+    else:
+        text = ngettext("%(count)d international partner", "%(count)d international partners", n)
+    return text % {"count": n}
 
 
 def build_network(programme, request=None) -> dict:
@@ -19,13 +41,26 @@ def build_network(programme, request=None) -> dict:
         request = SimpleNamespace(programme=programme, programme_access=ProgrammeAccess.VIEW)
     sites = list(programme_queries.programme_sites(programme))
     counts = programme_queries.application_counts(programme)
+    by_category = [
+        (value, label, [s for s in sites if s.category == value])
+        for value, label in Category.choices
+    ]
     return {
         "programme": programme,
         "generated_at": timezone.now(),
         "sites": sites,
-        "by_category": [
-            (label, [s for s in sites if s.category == value]) for value, label in Category.choices
+        "by_category": [(label, group) for _value, label, group in by_category],
+        "categories": [
+            {
+                "heading": CATEGORY_HEADINGS.get(value, label),
+                "count": category_count(value, len(group)),
+                "sites": group,
+            }
+            for value, label, group in by_category
         ],
+        "category_text": ", ".join(
+            category_count(value, len(group)) for value, _label, group in by_category
+        ),
         "application_count": counts["total"],
         "accepted_count": counts["accepted"],
         "framework": framework_queries.current_version(programme.framework_key),

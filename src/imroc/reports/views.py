@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
 from imroc.reports import pdf, services
@@ -19,7 +20,7 @@ from imroc.reports.network import build_network
 class IndexLink:
     """A link on the reports index to another site page that takes data away, for those allowed."""
 
-    text: str
+    text: str  # pass gettext_lazy text, so the index shows it in the reader's language
     url_name: str  # a route taking only ``site``
     needed: SiteAccess = SiteAccess.VIEW
     hint: str = ""
@@ -29,10 +30,10 @@ class IndexLink:
 # imported by their urls.py); the index shows each to people with the access it needs.
 INDEX_LINKS: list[IndexLink] = [
     IndexLink(
-        "Export the site's data",
+        _("Export the site's data"),
         "exports:home",
         SiteAccess.MANAGE,
-        "Every record as spreadsheets, and questionnaire answers as FHIR (site leads).",
+        _("Every record as spreadsheets, and questionnaire answers as FHIR (site leads)."),
     ),
 ]
 

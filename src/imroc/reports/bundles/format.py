@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.utils.translation import gettext
 
 from imroc.reports.bundles.specs import canonical, digest
 
@@ -69,9 +70,11 @@ def parse_public_key(text: str) -> tuple[Ed25519PublicKey, str]:
     try:
         raw = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise BundleError("The public key is not valid base64 text.") from None
+        raise BundleError(gettext("The public key is not valid base64 text.")) from None
     if len(raw) != 32:
-        raise BundleError("The public key must be the 44-character text printed by keygen.")
+        raise BundleError(
+            gettext("The public key must be the 44-character text printed by keygen.")
+        )
     return Ed25519PublicKey.from_public_bytes(raw), base64.b64encode(raw).decode()
 
 
@@ -136,16 +139,20 @@ class Opened:
             public_key.verify(self.signature, self.manifest_bytes)
         except InvalidSignature:
             raise BundleError(
-                "The signature does not match: the bundle was changed after it was signed, "
-                "or it was signed with a different key."
+                gettext(
+                    "The signature does not match: the bundle was changed after it was signed, "
+                    "or it was signed with a different key."
+                )
             ) from None
         listed = self.manifest.get("files")
         if not isinstance(listed, dict) or set(listed) != set(self.files):
-            raise BundleError("The bundle's files do not match the list in its manifest.")
+            raise BundleError(gettext("The bundle's files do not match the list in its manifest."))
         for name, data in self.files.items():
             entry = listed[name]
             if not isinstance(entry, dict) or entry.get("sha256") != digest(data):
-                raise BundleError(f"{name} was changed after the bundle was signed.")
+                raise BundleError(
+                    gettext("%(file)s was changed after the bundle was signed.") % {"file": name}
+                )
         rebuilt = _zip(
             [
                 (MANIFEST, self.manifest_bytes),
@@ -154,16 +161,16 @@ class Opened:
             ]
         )
         if rebuilt != self.raw:
-            raise BundleError("The bundle file was changed after it was signed.")
+            raise BundleError(gettext("The bundle file was changed after it was signed."))
 
 
 def open_bundle(raw: bytes) -> Opened:
     """Read a bundle's parts. Checks structure only; call ``verify`` with the site's key."""
     if len(raw) > MAX_BUNDLE_BYTES:
-        raise BundleError("The bundle is too large.")
+        raise BundleError(gettext("The bundle is too large."))
     if not raw:
-        raise BundleError("The bundle file is empty.")
-    damaged = "The file is not a complete imroc bundle: it is damaged or was cut short."
+        raise BundleError(gettext("The bundle file is empty."))
+    damaged = gettext("The file is not a complete imroc bundle: it is damaged or was cut short.")
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             infos = archive.infolist()
@@ -181,33 +188,38 @@ def open_bundle(raw: bytes) -> Opened:
     except Exception:  # any failure to read a damaged zip means the same
         raise BundleError(damaged) from None
     if MANIFEST not in contents:
-        raise BundleError("The file has no manifest.json: it is not an imroc bundle.")
+        raise BundleError(gettext("The file has no manifest.json: it is not an imroc bundle."))
     manifest_bytes = contents.pop(MANIFEST)
     try:
         manifest = json.loads(manifest_bytes)
     except (ValueError, UnicodeDecodeError):
-        raise BundleError("The bundle's manifest is not valid JSON.") from None
+        raise BundleError(gettext("The bundle's manifest is not valid JSON.")) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BundleError("The file is not an imroc site bundle.")
+        raise BundleError(gettext("The file is not an imroc site bundle."))
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BundleError(
-            f"The bundle uses format version {manifest.get('format_version')!r}; "
-            f"this installation reads version {FORMAT_VERSION}."
+            gettext(
+                "The bundle uses format version %(found)s; this installation reads version "
+                "%(version)s."
+            )
+            % {"found": repr(manifest.get("format_version")), "version": FORMAT_VERSION}
         )
     if SIGNATURE not in contents:
-        raise BundleError("The bundle is not signed. Only signed bundles can be imported.")
+        raise BundleError(gettext("The bundle is not signed. Only signed bundles can be imported."))
     try:
         sig = json.loads(contents.pop(SIGNATURE))
         if sig.get("algorithm") != "ed25519":
-            raise BundleError("The bundle is signed with an algorithm imroc does not accept.")
+            raise BundleError(
+                gettext("The bundle is signed with an algorithm imroc does not accept.")
+            )
         fp = str(sig["key_fingerprint"])
         signature = base64.b64decode(sig["signature"], validate=True)
     except BundleError:
         raise
     except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError, binascii.Error):
-        raise BundleError("The bundle's signature file is damaged.") from None
+        raise BundleError(gettext("The bundle's signature file is damaged.")) from None
     if any(not name.startswith(DATA_DIR) for name in contents):
-        raise BundleError("The bundle holds files imroc does not expect.")
+        raise BundleError(gettext("The bundle holds files imroc does not expect."))
     return Opened(
         manifest=manifest,
         manifest_bytes=manifest_bytes,

@@ -21,7 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from imroc.core import audit
 from imroc.framework.models import Challenge, FrameworkVersion
@@ -90,8 +91,11 @@ def register_key(site: Site, public_key_text: str, actor: Any) -> SiteKey:
         existing = SiteKey.objects.select_related("site").filter(fingerprint=fp).first()
         if existing is not None:
             if existing.site_id != site.pk:
-                raise BundleError(f"This key is already registered for {existing.site}.")
-            raise BundleError("This key is already registered for this site.")
+                raise BundleError(
+                    gettext("This key is already registered for %(site)s.")
+                    % {"site": existing.site}
+                )
+            raise BundleError(gettext("This key is already registered for this site."))
         key = SiteKey.objects.create(
             site=site,
             public_key=text,
@@ -113,7 +117,7 @@ def revoke_key(key: SiteKey, actor: Any) -> SiteKey:
     with transaction.atomic():
         key = SiteKey.objects.select_for_update().get(pk=key.pk)
         if key.revoked_at is not None:
-            raise BundleError("This key was already revoked.")
+            raise BundleError(gettext("This key was already revoked."))
         key.revoked_at = timezone.now()
         key.revoked_by_label = _label(actor)
         key.save(update_fields=["revoked_at", "revoked_by_label"])
@@ -271,7 +275,11 @@ class ImportResult:
 
 
 def _line_error(name: str, line: int, message: str) -> BundleError:
-    return BundleError(f"{fmt.DATA_DIR}{name}.jsonl line {line}: {message}")
+    # Translators: %(file)s is a file inside the bundle, such as data/goals.jsonl.
+    return BundleError(
+        gettext("%(file)s line %(line)d: %(problem)s")
+        % {"file": f"{fmt.DATA_DIR}{name}.jsonl", "line": line, "problem": message}
+    )
 
 
 def _is_uuid(value: Any) -> bool:
@@ -290,29 +298,48 @@ def _parse_plain(spec: Spec, fields: dict, line: int) -> dict:
         value = fields[name]
         if value is None:
             if not model_field.null:
-                raise _line_error(spec.name, line, f"{name} cannot be empty.")
+                raise _line_error(
+                    spec.name, line, gettext("%(field)s cannot be empty.") % {"field": name}
+                )
             out[name] = None
             continue
         try:
             parsed = model_field.to_python(value)
         except ValidationError as error:
-            raise _line_error(spec.name, line, f"{name}: {' '.join(error.messages)}") from None
+            raise _line_error(
+                spec.name,
+                line,
+                gettext("%(field)s: %(problem)s")
+                % {"field": name, "problem": " ".join(error.messages)},
+            ) from None
         if isinstance(model_field, models.CharField | models.TextField):
             if not isinstance(parsed, str):
-                raise _line_error(spec.name, line, f"{name} must be text.")
+                raise _line_error(
+                    spec.name, line, gettext("%(field)s must be text.") % {"field": name}
+                )
             if model_field.max_length and len(parsed) > model_field.max_length:
                 raise _line_error(
-                    spec.name, line, f"{name} is longer than {model_field.max_length} characters."
+                    spec.name,
+                    line,
+                    gettext("%(field)s is longer than %(limit)d characters.")
+                    % {"field": name, "limit": model_field.max_length},
                 )
         if model_field.choices and parsed not in ("", None):
             allowed = {choice[0] for choice in model_field.flatchoices}
             if parsed not in allowed:
-                raise _line_error(spec.name, line, f"{name} {parsed!r} is not one of the choices.")
+                raise _line_error(
+                    spec.name,
+                    line,
+                    gettext("%(field)s %(value)s is not one of the choices.")
+                    % {"field": name, "value": repr(parsed)},
+                )
         positive = (models.PositiveIntegerField, models.PositiveSmallIntegerField)
         if isinstance(model_field, positive) and (
             isinstance(parsed, bool) or not isinstance(parsed, int) or parsed < 0
         ):
-            raise _line_error(spec.name, line, f"{name} must be a whole number.")
+            raise _line_error(
+                spec.name, line, gettext("%(field)s must be a whole number.") % {"field": name}
+            )
         out[name] = parsed
     return out
 
@@ -324,7 +351,9 @@ def _parse_file(spec: Spec, data: bytes, expected_count: Any) -> list[dict]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise BundleError(f"{fmt.DATA_DIR}{spec.name}.jsonl is not UTF-8 text.") from None
+        raise BundleError(
+            gettext("%(file)s is not UTF-8 text.") % {"file": f"{fmt.DATA_DIR}{spec.name}.jsonl"}
+        ) from None
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -332,40 +361,58 @@ def _parse_file(spec: Spec, data: bytes, expected_count: Any) -> list[dict]:
         try:
             record = json.loads(line)
         except ValueError:
-            raise _line_error(spec.name, number, "not valid JSON.") from None
+            raise _line_error(spec.name, number, gettext("not valid JSON.")) from None
         if (
             not isinstance(record, dict)
             or set(record) != {"key", "fields"}
             or not isinstance(record["key"], str)
             or not isinstance(record["fields"], dict)
         ):
-            raise _line_error(spec.name, number, "a record needs a key and fields.")
+            raise _line_error(spec.name, number, gettext("a record needs a key and fields."))
         if set(record["fields"]) != expected_fields:
-            raise _line_error(spec.name, number, "the record's fields are not the expected ones.")
+            raise _line_error(
+                spec.name, number, gettext("the record's fields are not the expected ones.")
+            )
         if record["key"] in seen:
-            raise _line_error(spec.name, number, f"the key {record['key']} appears twice.")
+            raise _line_error(
+                spec.name,
+                number,
+                gettext("the key %(key)s appears twice.") % {"key": record["key"]},
+            )
         if spec.uses_public_id and not _is_uuid(record["key"]):
-            raise _line_error(spec.name, number, "the key is not a public id.")
+            raise _line_error(spec.name, number, gettext("the key is not a public id."))
         if not spec.uses_public_id and record["key"] != natural_key(spec, record["fields"]):
-            raise _line_error(spec.name, number, "the key does not match the record.")
+            raise _line_error(spec.name, number, gettext("the key does not match the record."))
         for name in spec.refs:
             value = record["fields"][name]
             if value is not None and not _is_uuid(value):
-                raise _line_error(spec.name, number, f"{name} is not a public id.")
+                raise _line_error(
+                    spec.name, number, gettext("%(field)s is not a public id.") % {"field": name}
+                )
         for name in spec.m2m:
             value = record["fields"][name]
             if not isinstance(value, list) or not all(_is_uuid(v) for v in value):
-                raise _line_error(spec.name, number, f"{name} must be a list of public ids.")
+                raise _line_error(
+                    spec.name,
+                    number,
+                    gettext("%(field)s must be a list of public ids.") % {"field": name},
+                )
         for name in spec.users + spec.challenges + spec.frameworks + spec.shared_measures:
             value = record["fields"][name]
             if value is not None and not isinstance(value, str):
-                raise _line_error(spec.name, number, f"{name} must be text.")
+                raise _line_error(
+                    spec.name, number, gettext("%(field)s must be text.") % {"field": name}
+                )
         seen.add(record["key"])
         records.append(record)
     if expected_count != len(records):
         raise BundleError(
-            f"{fmt.DATA_DIR}{spec.name}.jsonl holds {len(records)} records, "
-            f"not the {expected_count} its manifest lists."
+            gettext("%(file)s holds %(found)d records, not the %(listed)s its manifest lists.")
+            % {
+                "file": f"{fmt.DATA_DIR}{spec.name}.jsonl",
+                "found": len(records),
+                "listed": expected_count,
+            }
         )
     return records
 
@@ -376,31 +423,44 @@ def check_bundle(raw: bytes, *, expected_site: Site | None = None, actor: Any = 
     manifest = opened.manifest
     site_info = manifest.get("site")
     if not isinstance(site_info, dict) or not isinstance(site_info.get("slug"), str):
-        raise BundleError("The bundle's manifest does not say which site it comes from.")
+        raise BundleError(gettext("The bundle's manifest does not say which site it comes from."))
     slug = site_info["slug"]
     if expected_site is not None and slug != expected_site.slug:
         raise BundleError(
-            f"This bundle comes from the site '{slug}', not from {expected_site} "
-            f"('{expected_site.slug}'). Nothing was imported."
+            gettext(
+                "This bundle comes from the site '%(slug)s', not from %(site)s "
+                "('%(site_slug)s'). Nothing was imported."
+            )
+            % {"slug": slug, "site": expected_site, "site_slug": expected_site.slug}
         )
     site = Site.objects.select_related("organisation", "programme").filter(slug=slug).first()
     if site is None:
-        raise BundleError(f"The hub has no site '{slug}'. Nothing was imported.")
+        raise BundleError(
+            gettext("The hub has no site '%(slug)s'. Nothing was imported.") % {"slug": slug}
+        )
     key = SiteKey.objects.select_related("site").filter(fingerprint=opened.fingerprint).first()
     if key is None:
         raise BundleError(
-            "The bundle is signed with a key the hub does not know. Register the site's "
-            "public key first ('imroc bundle register-key')."
+            gettext(
+                "The bundle is signed with a key the hub does not know. Register the site's "
+                "public key first ('imroc bundle register-key')."
+            )
         )
     if key.site_id != site.pk:
         raise BundleError(
-            f"The bundle says it comes from '{slug}' but is signed with the key of "
-            f"'{key.site.slug}'. It was refused."
+            gettext(
+                "The bundle says it comes from '%(slug)s' but is signed with the key of "
+                "'%(key_slug)s'. It was refused."
+            )
+            % {"slug": slug, "key_slug": key.site.slug}
         )
     if key.revoked_at is not None:
         raise BundleError(
-            f"The bundle is signed with a key of {site} that was revoked on "
-            f"{key.revoked_at:%d %B %Y}. It was refused."
+            gettext(
+                "The bundle is signed with a key of %(site)s that was revoked on %(date)s. "
+                "It was refused."
+            )
+            % {"site": site, "date": dateformat.format(key.revoked_at, "d F Y")}
         )
     public_key, _ = fmt.parse_public_key(key.public_key)
     opened.verify(public_key)
@@ -411,22 +471,27 @@ def check_bundle(raw: bytes, *, expected_site: Site | None = None, actor: Any = 
         sequence = manifest["sequence"]
         exported_at = dt.datetime.fromisoformat(manifest["created_at"])
     except (ValueError, KeyError, TypeError):
-        raise BundleError("The bundle's manifest is incomplete.") from None
+        raise BundleError(gettext("The bundle's manifest is incomplete.")) from None
     if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1:
-        raise BundleError("The bundle's sequence number is not valid.")
+        raise BundleError(gettext("The bundle's sequence number is not valid."))
     manifest["_bundle_id"], manifest["_exported_at"] = bundle_id, exported_at
     previous = BundleImport.objects.filter(bundle_id=bundle_id).first()
     if previous is not None and (previous.sha256 != opened.sha256 or previous.site_id != site.pk):
-        raise BundleError("A different bundle with the same id was already imported.")
+        raise BundleError(gettext("A different bundle with the same id was already imported."))
     if previous is None:
         last = BundleImport.objects.filter(site=site).aggregate(m=Max("sequence"))["m"] or 0
         if sequence <= last:
             raise BundleError(
-                f"This is bundle {sequence} of {site}, but bundle {last} was already imported. "
-                "An older bundle cannot be imported over a newer one."
+                gettext(
+                    "This is bundle %(sequence)d of %(site)s, but bundle %(last)d was already "
+                    "imported. An older bundle cannot be imported over a newer one."
+                )
+                % {"sequence": sequence, "site": site, "last": last}
             )
     if manifest.get("models") != [spec.name for spec in SPECS]:
-        raise BundleError("The bundle holds a different set of records than this hub expects.")
+        raise BundleError(
+            gettext("The bundle holds a different set of records than this hub expects.")
+        )
 
     records: dict[str, list[dict]] = {}
     values: dict[str, list[dict]] = {}
@@ -434,7 +499,7 @@ def check_bundle(raw: bytes, *, expected_site: Site | None = None, actor: Any = 
     for spec in SPECS:
         name = f"{fmt.DATA_DIR}{spec.name}.jsonl"
         if name not in opened.files:
-            raise BundleError(f"The bundle has no {name}.")
+            raise BundleError(gettext("The bundle has no %(file)s.") % {"file": name})
         records[spec.name] = _parse_file(spec, opened.files[name], files[name].get("count"))
         values[spec.name] = [
             _parse_plain(spec, record["fields"], number)
@@ -474,8 +539,11 @@ def check_bundle(raw: bytes, *, expected_site: Site | None = None, actor: Any = 
             )
         if item is None:
             raise BundleError(
-                f"The hub does not have the framework challenge {ref}. Load that framework "
-                "version at the hub first. Nothing was imported."
+                gettext(
+                    "The hub does not have the framework challenge %(ref)s. Load that framework "
+                    "version at the hub first. Nothing was imported."
+                )
+                % {"ref": ref}
             )
         challenges[ref] = item
     frameworks = {}
@@ -484,8 +552,11 @@ def check_bundle(raw: bytes, *, expected_site: Site | None = None, actor: Any = 
         item = FrameworkVersion.objects.filter(key=framework_key, version=version).first()
         if item is None:
             raise BundleError(
-                f"The hub does not have framework version {ref}. Load it at the hub first. "
-                "Nothing was imported."
+                gettext(
+                    "The hub does not have framework version %(ref)s. Load it at the hub first. "
+                    "Nothing was imported."
+                )
+                % {"ref": ref}
             )
         frameworks[ref] = item
     shared = {}
@@ -518,10 +589,12 @@ def check_bundle(raw: bytes, *, expected_site: Site | None = None, actor: Any = 
     )
     if needs_fallback and fallback is None:
         raise BundleError(
-            "Some goals are owned by people the hub does not have ("
-            + ", ".join(missing_users)
-            + "), and the site has no lead at the hub to own them instead. "
-            "Add those users or a site lead at the hub first."
+            gettext(
+                "Some goals are owned by people the hub does not have (%(people)s), and the "
+                "site has no lead at the hub to own them instead. Add those users or a site "
+                "lead at the hub first."
+            )
+            % {"people": ", ".join(missing_users)}
         )
 
     # A public id already used by another site's object at the hub cannot be taken.
@@ -537,8 +610,11 @@ def check_bundle(raw: bytes, *, expected_site: Site | None = None, actor: Any = 
             )
             if clash:
                 raise BundleError(
-                    f"Some {spec.name.replace('_', ' ')} in the bundle have the same id as "
-                    "records of another site at the hub. Nothing was imported."
+                    gettext(
+                        "Some %(records)s in the bundle have the same id as records of another "
+                        "site at the hub. Nothing was imported."
+                    )
+                    % {"records": spec.name.replace("_", " ")}
                 )
 
     return Checked(
@@ -869,8 +945,10 @@ def import_bundle(raw: bytes, actor: Any, *, expected_site: Site | None = None) 
             )
     except IntegrityError:
         raise BundleError(
-            "The bundle could not be imported because the hub's data changed during the import. "
-            "Nothing was imported; try again."
+            gettext(
+                "The bundle could not be imported because the hub's data changed during the "
+                "import. Nothing was imported; try again."
+            )
         ) from None
     return ImportResult(record=record, conflicts=record.conflicts)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.programme.access import ProgrammeAccess, programme_view
@@ -47,12 +48,16 @@ def upload(request):
                     raw, request.user, expected_site=form.cleaned_data["site"]
                 )
             except BundleError as error:
-                form.add_error("file", f"The bundle was refused and nothing was imported. {error}")
+                form.add_error(
+                    "file",
+                    _("The bundle was refused and nothing was imported. %(reason)s")
+                    % {"reason": error},
+                )
             else:
                 if result.already_imported:
-                    messages.info(request, "This bundle was already imported. Nothing changed.")
+                    messages.info(request, _("This bundle was already imported. Nothing changed."))
                 else:
-                    messages.success(request, "The bundle was imported.")
+                    messages.success(request, _("The bundle was imported."))
                 return redirect("bundles:detail", bundle_import=result.record.public_id)
     return render(request, "reports/bundles/upload.html", {"form": form})
 
@@ -85,7 +90,11 @@ def register_key(request):
             except BundleError as error:
                 form.add_error("public_key", str(error))
             else:
-                messages.success(request, f"Registered key {key.short_fingerprint} for {key.site}.")
+                messages.success(
+                    request,
+                    _("Registered key %(fingerprint)s for %(site)s.")
+                    % {"fingerprint": key.short_fingerprint, "site": key.site},
+                )
                 return redirect("bundles:index")
     return render(request, "reports/bundles/register_key.html", {"form": form})
 
@@ -103,6 +112,7 @@ def revoke_key(request, bundle_key):
     else:
         messages.success(
             request,
-            f"Revoked key {key.short_fingerprint} of {key.site}. Bundles signed with it are now refused.",
+            _("Revoked key %(fingerprint)s of %(site)s. Bundles signed with it are now refused.")
+            % {"fingerprint": key.short_fingerprint, "site": key.site},
         )
     return redirect("bundles:index")

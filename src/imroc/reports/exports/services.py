@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 import imroc
 from imroc.core import audit
@@ -238,6 +239,6 @@ def fhir_responses_bundle(site, *, actor) -> dict:
     try:
         bundle = fhir.response_bundle(entries)
     except fhir.FhirError as error:
-        raise ExportError(f"The questionnaire responses did not make a valid FHIR bundle: {error}") from error  # fmt: skip
+        raise ExportError(gettext("The questionnaire responses did not make a valid FHIR bundle: %(error)s") % {"error": error}) from error  # fmt: skip
     record_export(actor, site, "fhir", profile="full", rows=len(entries), detail={"list": "questionnaire responses"})  # fmt: skip
     return bundle

@@ -6,12 +6,13 @@ import json
 
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from imroc.accounts.reauth import requires_recent_auth
 from imroc.programme.access import SiteAccess, site_view
 from imroc.reports.exports import services
-from imroc.reports.exports.profiles import PROFILES, Profile
+from imroc.reports.exports.profiles import HASH_LENGTH, MAX_SHIFT_DAYS, PROFILES, Profile
 from imroc.reports.exports.site_data import site_tables
 
 
@@ -21,7 +22,10 @@ def exports_home(request):
     site = request.site
     return render(request, "reports/exports/home.html", {
         "site": site, "section": "exports", "tables": [t.name for t in site_tables()],
-        "deidentified": Profile("deidentified").describe(),
+        # The page says in words (and in the reader's language) what the manifest's English
+        # "profile" block says: the same limits, from the same constants.
+        "hash_length": HASH_LENGTH, "max_shift": MAX_SHIFT_DAYS,
+        "threshold": Profile("deidentified").threshold,
     })  # fmt: skip
 
 
@@ -33,7 +37,11 @@ def site_zip(request):
     profile = request.GET.get("profile", "full")
     if profile not in PROFILES:
         return HttpResponseBadRequest(
-            f"There is no export profile called '{profile[:20]}'. Use profile=full or profile=deidentified.",
+            gettext(
+                "There is no export profile called '%(profile)s'. Use profile=full or "
+                "profile=deidentified."
+            )
+            % {"profile": profile[:20]},
             content_type="text/plain; charset=utf-8",
         )
     export = services.site_export(site, actor=request.user, profile=profile)

@@ -1,7 +1,10 @@
 """imroc report: build a site's board report or the programme's network report as a PDF.
 
-    imroc report board <site-slug> [--from 2024-04-01] [--to 2025-03-31] --out board.pdf
-    imroc report programme [--programme <slug>] --out network.pdf
+    imroc report board <site-slug> [--from 2024-04-01] [--to 2025-03-31] [--language cy] --out board.pdf
+    imroc report programme [--programme <slug>] [--language cy] --out network.pdf
+
+``--language`` picks the language the PDF is written in (default: the site's default language,
+English); the command's own messages stay in English.
 
 Bad input (an unknown site, a wrong date, a file that cannot be written) gets a message and
 exit code 2; nothing is written then.
@@ -14,7 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from imroc.core.audit import SystemActor
 from imroc.programme.models import Programme, Site
@@ -46,6 +51,16 @@ def _write(out: str, content: bytes) -> Path:
     return path
 
 
+def _add_language(parser) -> None:
+    codes = [code for code, _name in settings.LANGUAGES]
+    parser.add_argument(
+        "--language",
+        default=settings.LANGUAGE_CODE,
+        choices=codes,
+        help=f"the language of the PDF: {', '.join(codes)} (default {settings.LANGUAGE_CODE})",
+    )
+
+
 class Command(BaseCommand):
     help = "Build a site's board report or the programme's network report as a PDF."
 
@@ -62,23 +77,25 @@ class Command(BaseCommand):
             "--to", dest="end", default="", metavar="YYYY-MM-DD", help="the last day"
         )
         board.add_argument("--out", required=True, help="the PDF file to write")
+        _add_language(board)
         programme = sub.add_parser("programme", help="the programme's network report")
         programme.add_argument("--programme", default="", help="the programme's slug")
         programme.add_argument("--out", required=True, help="the PDF file to write")
+        _add_language(programme)
 
-    def handle(self, *args, kind, out, **options):
+    def handle(self, *args, kind, out, language, **options):
         started = time.perf_counter()
         if kind == "board":
-            content, what = self._board(options["site"], options["start"], options["end"])
+            content, what = self._board(options["site"], options["start"], options["end"], language)
         else:
-            content, what = self._programme(options["programme"])
+            content, what = self._programme(options["programme"], language)
         path = _write(out, content)
         self.stdout.write(
             f"Wrote {what} to {path} ({len(content):,} bytes, "
             f"{time.perf_counter() - started:.1f} s)."
         )
 
-    def _board(self, slug, start, end):
+    def _board(self, slug, start, end, language):
         site = Site.objects.select_related("organisation", "programme").filter(slug=slug).first()
         if site is None:
             _fail(f"There is no site '{slug}'. Use the slug from the site's web address.")
@@ -87,12 +104,13 @@ class Command(BaseCommand):
         if period is None:
             problems = [f"--{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
             _fail("The period is wrong.\n" + "\n".join(problems))
-        report = build_board(site, period)
-        content = pdf.render_pdf("reports/board_pdf.html", {"site": site, "report": report})
+        with translation.override(language):
+            report = build_board(site, period)
+            content = pdf.render_pdf("reports/board_pdf.html", {"site": site, "report": report})
         services.record_board_download(ACTOR, site, period, via="cli")
         return content, f"the board report of {site.name} for {period.label}"
 
-    def _programme(self, slug):
+    def _programme(self, slug, language):
         programmes = Programme.objects.order_by("id")
         if slug:
             programme = programmes.filter(slug=slug).first()
@@ -105,6 +123,7 @@ class Command(BaseCommand):
             if len(found) > 1:
                 _fail("There is more than one programme: name one with --programme <slug>.")
             programme = found[0]
-        content = pdf.render_pdf("reports/network_pdf.html", build_network(programme))
+        with translation.override(language):
+            content = pdf.render_pdf("reports/network_pdf.html", build_network(programme))
         services.record_programme_download(ACTOR, programme, via="cli")
         return content, f"the network report of {programme.name}"
