@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from imroc.core.audit import SystemActor
 from imroc.framework.services import load_bundled_frameworks
@@ -162,6 +163,14 @@ def _isolated_data_dir(settings, tmp_path):
     settings.IMROC_SESSION_ACTIVITY_SECONDS = 3600
     # Caches live in the process; one test's cached figures must not serve another's.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """Each test starts in English: a Welsh request in one test must not leave the thread
+    speaking Welsh for the next (Django keeps the active language per thread)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def pytest_report_header(config):
