@@ -93,6 +93,37 @@ def check_page(page, title_part: str | None = None) -> None:
     expect(page.locator("h1")).to_have_count(1)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert results.violations_count == 0, results.generate_report()
+    check_reflow(page)
+
+
+# 1280 CSS pixels at 400% zoom: WCAG 1.4.10 asks for no sideways scrolling at this width.
+REFLOW_WIDTH, REFLOW_HEIGHT = 320, 256
+_WIDER_THAN_VIEWPORT = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .filter((el) => !el.parentElement.closest("table, svg, pre"))
+    .slice(0, 5)
+    .map((el) => el.outerHTML.slice(0, 120));
+}"""
+
+
+def check_reflow(page) -> None:
+    """At 400% zoom the page reflows into one column: nothing makes the page scroll sideways.
+
+    Data tables may scroll inside their own box (WCAG allows two-dimensional content to).
+    """
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": REFLOW_HEIGHT})
+    try:
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > REFLOW_WIDTH + 1:
+            culprits = page.evaluate(_WIDER_THAN_VIEWPORT)
+            raise AssertionError(
+                f"{page.url} scrolls sideways at 400% zoom ({scroll_width}px wide): {culprits}"
+            )
+    finally:
+        page.set_viewport_size(viewport)
 
 
 def sign_in(page, username: str, password: str = "a-long-test-password") -> None:
