@@ -5,21 +5,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from imroc.core import panels
 from imroc.framework import queries as framework_queries
 from imroc.programme import queries as programme_queries
 from imroc.programme.access import ProgrammeAccess
-from imroc.programme.models import Category
-
-# A table heading for each category's sites, and the words for a number of them.
-CATEGORY_HEADINGS = {
-    Category.DEMONSTRATION: gettext_lazy("Demonstration sites"),
-    Category.PILOT: gettext_lazy("Pilot sites"),
-    Category.NETWORK: gettext_lazy("Network sites"),
-    Category.PARTNER: gettext_lazy("International partners"),
-}
+from imroc.programme.models import CATEGORY_PLURAL_LABELS, Category
 
 
 def category_count(category: str, n: int) -> str:
@@ -52,7 +44,7 @@ def build_network(programme, request=None) -> dict:
         "by_category": [(label, group) for _value, label, group in by_category],
         "categories": [
             {
-                "heading": CATEGORY_HEADINGS.get(value, label),
+                "heading": CATEGORY_PLURAL_LABELS.get(value, label),
                 "count": category_count(value, len(group)),
                 "sites": group,
             }
