@@ -15,14 +15,6 @@ from imroc.framework.models import Challenge
 from tests.assessment.factories import ConsensusFactory, RatingFactory, RoundFactory
 
 
-@pytest.fixture(autouse=True)
-def _english_unless_told():
-    """Start in English and leave English behind: a request made in Welsh leaves Welsh active
-    in the thread (LocaleMiddleware does not switch back), which later tests would inherit."""
-    with translation.override("en-gb"):
-        yield
-
-
 @pytest.fixture
 def rated_round(site, framework):
     assessment_round = RoundFactory(site=site, framework_version=framework, title="Baseline 2011")

@@ -16,32 +16,11 @@ from imroc.framework import queries, services
 from imroc.framework.fields import raw_text
 from imroc.framework.loader import FrameworkFileError, parse_framework, parse_translation
 from imroc.framework.models import Challenge, Descriptor, FrameworkVersion, Stage
+from tests.framework.test_loader import SMALL
 
 DATA = Path(__file__).resolve().parents[2] / "src/imroc/framework/data"
 ACTOR = SystemActor("tests")
 
-SMALL = """\
-key: test
-version: "1"
-title: A small framework
-stages:
-  - slug: engagement
-    order: 1
-    name: Engagement
-    summary: Starting.
-  - slug: development
-    order: 2
-    name: Development
-    summary: Changing in parts.
-challenges:
-  - slug: interactions
-    number: 1
-    title: Everyday interactions
-    summary: How people are treated.
-    descriptors:
-      engagement: Some staff talk about hope.
-      development: Most teams write plans with people.
-"""
 
 SMALL_CY = """\
 key: test
@@ -69,14 +48,6 @@ def _problems(text: str) -> list[str]:
     with pytest.raises(FrameworkFileError) as caught:
         services.load_translation(text.encode(), "small.cy.yaml", ACTOR)
     return caught.value.lines()
-
-
-@pytest.fixture(autouse=True)
-def _english_unless_told():
-    """Start in English and leave English behind: a request made in Welsh leaves Welsh active
-    in the thread (LocaleMiddleware does not switch back), which later tests would inherit."""
-    with translation.override("en-gb"):
-        yield
 
 
 @pytest.fixture
