@@ -82,7 +82,8 @@ class ConfirmPasswordForm(forms.Form):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError(
-                _("That password is not right. Check it and try again. It is case-sensitive.")
+                _("That password is not right. Check it and try again. It is case-sensitive."),
+                code="wrong_password",
             )
         return password
 

@@ -37,6 +37,12 @@ Session values (set by sign-in, by the re-authentication page and by the test fi
 - ``LOGIN_AT``: when this session signed in (the absolute timeout counts from here).
 - ``VERIFIED``: true once two-factor authentication is done in this session (or not needed).
 
+Too many wrong answers (see "Lockout" below): a wrong password or code on the page counts as a
+failed sign-in for this person's username from this address, in django-axes' own store, so the
+same limit (``AXES_FAILURE_LIMIT``) and pause (``AXES_COOLOFF_TIME``) apply as on the sign-in
+page. When the limit is reached the session is signed out and the page answers 429; while the
+pause lasts, every further try there is refused before the password is looked at.
+
 Tests: the ``*_client`` fixtures in tests/conftest.py are freshly authenticated. To test the
 redirect, make the session stale with ``make_stale(client)`` from this module.
 """
@@ -48,7 +54,10 @@ import time
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_credentials
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -141,6 +150,63 @@ def requires_recent_auth(max_age: timedelta = DEFAULT_MAX_AGE):
         return wrapper
 
     return decorator
+
+
+# --- Lockout: wrong answers here count with sign-in's (django-axes) --------------------------
+#
+# Someone holding a stolen session must not be able to guess the password here without limit.
+# Rather than keep counters of our own, each wrong password or code is reported through Django's
+# ``user_login_failed`` signal, which django-axes listens to, with the signed-in person's
+# username: axes counts it for that username and this address (AXES_LOCKOUT_PARAMETERS), in
+# the same store as the sign-in page's failures. So failures on both pages add up, and a
+# lockout from either applies to both. The username always comes from the session, never from
+# the form, so a crafted POST cannot spread its failures over other names.
+
+
+def _axes_on() -> bool:
+    return getattr(settings, "AXES_ENABLED", True)
+
+
+def _credentials(user) -> dict:
+    return get_credentials(user.get_username())
+
+
+def reauth_locked_out(request, user) -> bool:
+    """Whether ``user`` is locked out from this address now. Call it before checking anything
+    the person typed, so that a locked-out session learns nothing about the password."""
+    if not _axes_on():
+        return False
+    return not AxesProxyHandler.is_allowed(request, _credentials(user))
+
+
+def count_reauth_failure(request, user) -> bool:
+    """Report a wrong password or code to django-axes. True if it reached the limit."""
+    user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def reauth_failures(request, user) -> int:
+    """How many recent failures axes holds for this person from this address."""
+    if not _axes_on():
+        return 0
+    return AxesProxyHandler.get_failures(request, _credentials(user))
+
+
+def reset_reauth_failures(request, user) -> None:
+    """After a right answer: forget this person's failures from this address, as a successful
+    sign-in does (AXES_RESET_ON_SUCCESS). Unlike a sign-in it starts no session clocks."""
+    if not (_axes_on() and getattr(settings, "AXES_RESET_ON_SUCCESS", False)):
+        return
+    AxesProxyHandler.update_request(request)
+    AxesProxyHandler.reset_attempts(
+        ip_address=request.axes_ip_address, username=user.get_username()
+    )
+
+
+def lockout_minutes(request) -> int:
+    """The pause after too many failures, in whole minutes (AXES_COOLOFF_TIME)."""
+    cool_off = get_cool_off(request)
+    return round(cool_off.total_seconds() / 60) if cool_off else 15
 
 
 def make_stale(client, by: timedelta = timedelta(hours=1)) -> None:

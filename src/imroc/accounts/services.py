@@ -180,6 +180,19 @@ def record_backup_code_used(user) -> None:
         audit.record(user, "user.backup_code_used", user, after={"backup_code": "used"})
 
 
+def record_reauth_locked_out(user, *, failures: int) -> None:
+    """Too many wrong passwords or codes on the re-authentication page: the session is being
+    signed out and signing in is paused (django-axes). Written before the sign-out, by the
+    person whose session it was."""
+    with transaction.atomic():
+        audit.record(
+            user,
+            "user.reauth_locked_out",
+            user,
+            after={"failures": failures, "session": "signed out"},
+        )
+
+
 def set_language(user, code: str, *, actor) -> None:
     """Remember the interface language a person chose."""
     with transaction.atomic():

@@ -83,23 +83,52 @@ def _next(request, default="/"):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm_identity(request):
-    """Type your password again (and a code) before a sensitive action."""
+    """Type your password again (and a code) before a sensitive action.
+
+    Wrong answers count toward the sign-in lockout (see ``reauth``, "Lockout"): at the limit,
+    and on any try while locked out, the session is signed out and the answer is 429.
+    """
     user = request.user
+    if request.method == "POST" and reauth.reauth_locked_out(request, user):
+        return _reauth_refused(request, user)  # before the password is checked: no oracle
     ask_code = twofactor.has_authenticator(user)
     form = ConfirmPasswordForm(
         request.POST if request.method == "POST" else None, user=user, ask_code=ask_code
     )
+    wrong_code = False
     if request.method == "POST" and form.is_valid():
         if ask_code:
             device = django_otp.match_token(user, form.cleaned_data["code"].replace(" ", ""))
             if device is None:
+                wrong_code = True
                 form.add_error("code", _wrong_code(user))
             else:
                 _code_used(request, device)
         if form.is_valid():
+            reauth.reset_reauth_failures(request, user)
             reauth.stamp_reauth(request.session)
             return redirect(_next(request))
+    # A wrong password, or the right one with a wrong code, is one failed try. An empty or
+    # too long field is not: nothing was checked.
+    failed = wrong_code or form.has_error("password", "wrong_password")
+    if failed and reauth.count_reauth_failure(request, user):
+        return _reauth_refused(request, user)
     return render(request, "accounts/reauth.html", {"form": form, "next": _next(request, "")})
+
+
+def _reauth_refused(request, user):
+    """Too many wrong answers: audit it, sign the session out and say so, like sign-in's
+    lockout (same status, same pause). The person must sign in again, where axes applies."""
+    services.record_reauth_locked_out(user, failures=reauth.reauth_failures(request, user))
+    logout(request)
+    # Our page, which says the session was signed out, rather than AxesMiddleware's sign-in one.
+    request.axes_locked_out = False
+    return render(
+        request,
+        "accounts/reauth_locked.html",
+        {"minutes": reauth.lockout_minutes(request)},
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
+    )
 
 
 # --- Two-factor authentication ---------------------------------------------------------------
