@@ -64,7 +64,7 @@ def build_site_data(site, lead, framework) -> dict:
     assessment_round = RoundFactory(site=site, framework_version=framework)
     RatingFactory(round=assessment_round, challenge=challenge)
     college, course, run = build_college(site)
-    EnrolmentFactory(run=run, learner=LearnerFactory(college=college))
+    enrolment = EnrolmentFactory(run=run, learner=LearnerFactory(college=college))
     version = licensed_version(site)
     make_responses(site, version, [(dt.date(2024, 1, 10), "2"), (dt.date(2024, 2, 10), "3")])
     workforce = workforce_samples(site)
@@ -80,7 +80,9 @@ def build_site_data(site, lead, framework) -> dict:
         "round": assessment_round.public_id,
         "course": course.public_id,
         "run": run.public_id,
+        "enrolment": enrolment.public_id,
         "cohort": workforce["cohort"],
+        "post": workforce["post"],
         "event": workforce["event"],
         "policy": workforce["policy"],
         "instrument": version.instrument.public_id,

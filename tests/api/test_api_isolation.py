@@ -55,6 +55,13 @@ def _bodies(data) -> dict:
             "title": "Course", "description": "About", "learning_outcomes": "Learn", "length": "2 hours",
         },
         "update_course": {"expected_version": 1, "title": "Renamed"},
+        "enrol_learner": {"name": "Sam", "contact": "sam@example.org", "consent": True},
+        "update_enrolment": {"status": "cancelled"},
+        "create_post": {"label": "Peer support worker 9", "fte": "0.6"},
+        "update_post": {"expected_version": 1, "fte": "0.8"},
+        "create_paper_response": {
+            "completed_on": str(today), "answers": {f"q{i}": "2" for i in range(1, 16)},
+        },
     }  # fmt: skip
 
 

@@ -36,6 +36,7 @@ CourseStatus = Literal["draft", "published", "hidden"]
 CourseFormat = Literal["in_person", "online", "blended"]
 CourseAudience = Literal["everyone", "users_carers", "staff"]
 Completion = Literal["sessions", "percent"]
+LearnerGroup = Literal["service_user", "carer", "staff", "other", ""]
 
 
 class CourseOut(Schema):
@@ -115,6 +116,33 @@ class EnrolmentOut(Schema):
     enrolled_by_staff: bool
     created_at: dt.datetime
     cancelled_at: dt.datetime | None
+
+
+class EnrolmentIn(Schema):
+    """What the staff enrolment form asks for. Only the learner's id is ever given back."""
+
+    name: text(100, 1) = Field(..., description="The name the learner likes to be called.")
+    contact: text(254, 1) = Field(..., description="An email address or phone number.")
+    group: LearnerGroup = Field("", description="Who they are coming as; empty if not said.")
+    access_needs: text(2000) = ""
+    consent: bool = Field(
+        ...,
+        description="The learner agreed that the college keeps their name and contact to "
+        "arrange their place. Must be true.",
+    )
+    idempotency_key: text(64) | None = Field(
+        None,
+        description="Any unique string: sending the same one again gives back the first "
+        "enrolment instead of a second one.",
+    )
+
+
+class EnrolmentPatch(Schema):
+    status: Literal["cancelled"] = Field(
+        ...,
+        description="The only change an enrolment takes: cancelled. A freed place goes to the "
+        "next person on the waiting list.",
+    )
 
 
 def course_out(c: Course) -> dict:
@@ -255,3 +283,46 @@ def list_enrolments(
     if status:
         enrolments = [e for e in enrolments if e.status == status]
     return paginate(request, enrolments, page, enrolment_out)
+
+
+def _run(request, site: str, run: UUID, needed: SiteAccess = SiteAccess.VIEW):
+    college = _college(site_for(request, site, needed))
+    return found(queries.run(college, run), "course run")
+
+
+@router.post(
+    "/sites/{site}/college/runs/{run}/enrolments",
+    response=responses({200: EnrolmentOut, 201: EnrolmentOut}),
+    summary="Enrol a learner on a run",
+    description="Gives the learner a place, or a waiting-list place when the run is full "
+    "(see status). 201 for a new enrolment; 200 when the learner already has a live place on "
+    "this run, or the idempotency_key was used before: nothing new is added.",
+)
+def enrol_learner(request, site: str, run: UUID, payload: EnrolmentIn):
+    target = _run(request, site, run, SiteAccess.EDIT)
+    try:
+        result = services.enrol(
+            target, actor=request.user, by_staff=True,
+            base_url=request.build_absolute_uri("/"), **payload.dict(),
+        )  # fmt: skip
+    except services.CollegeError as error:
+        raise service_error(error) from None
+    enrolment = queries.run_enrolment(target, result.enrolment.public_id)
+    return Status(201 if result.new else 200, enrolment_out(enrolment))
+
+
+@router.patch(
+    "/sites/{site}/college/runs/{run}/enrolments/{enrolment}",
+    response=responses(EnrolmentOut),
+    summary="Cancel an enrolment",
+)
+def update_enrolment(request, site: str, run: UUID, enrolment: UUID, payload: EnrolmentPatch):
+    target = _run(request, site, run, SiteAccess.EDIT)
+    found_one = found(queries.run_enrolment(target, enrolment), "enrolment")
+    try:
+        services.cancel_enrolment(
+            found_one, actor=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except services.CollegeError as error:
+        raise service_error(error) from None
+    return enrolment_out(queries.run_enrolment(target, enrolment))

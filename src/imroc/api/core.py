@@ -9,12 +9,15 @@ token is 401.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import setting_changed
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
@@ -230,13 +233,43 @@ def found(obj, what: str = "object"):
 
 
 class ImrocAPI(NinjaAPI):
-    """NinjaAPI with problem documents in the schema and plain operation ids."""
+    """NinjaAPI with problem documents in the schema and plain operation ids.
+
+    The schema only changes with the code, so it is built once per path prefix and kept for
+    the life of the process (building it takes far longer than answering from the cache).
+    Changing a setting (``override_settings`` in tests) empties the cache, so a schema is
+    never kept across settings. Each caller gets its own copy, so no one can change the kept one.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._schema_cache: dict[str, dict] = {}
+        self._schema_lock = threading.Lock()
+        setting_changed.connect(self._forget_schema, weak=False)
+
+    def _forget_schema(self, **kwargs) -> None:
+        with self._schema_lock:
+            self._schema_cache.clear()
 
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        if path_prefix is None:
+            # Cheap, and follows the URL configuration and script prefix in use.
+            path_prefix = self.get_root_path(path_params or {})
+        schema = self._schema_cache.get(path_prefix)
+        if schema is None:
+            with self._schema_lock:
+                schema = self._schema_cache.get(path_prefix)
+                if schema is None:  # no other thread built it while this one waited
+                    schema = self.build_openapi_schema(path_prefix)
+                    self._schema_cache[path_prefix] = schema
+        return copy.deepcopy(schema)
+
+    def build_openapi_schema(self, path_prefix: str) -> dict:
+        """The schema, built from the routes (slow: the cache above calls it once per prefix)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         for item in schema.get("paths", {}).values():
             for operation in item.values():
                 for status, response in operation.get("responses", {}).items():
@@ -245,7 +278,7 @@ class ImrocAPI(NinjaAPI):
                         if "application/json" in content:
                             content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
                         response["description"] = TITLES.get(int(status), "Error")
-        return schema
+        return dict(schema)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

@@ -1,14 +1,34 @@
-"""Workforce: peer support cohorts, joint training events and policy reviews (read only)."""
+"""Workforce: peer support cohorts and their posts, joint training events and policy reviews.
+
+Writes (peer support posts) use imroc.workforce.services. Posts are anonymous: a label such as
+"Peer support worker 3", never a person's name.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from imroc.api.core import PageParams, Since, found, page_of, paginate, responses, site_for
-from imroc.workforce import queries
+from imroc.api.core import (
+    Date,
+    PageParams,
+    ProblemError,
+    Since,
+    field_problem,
+    found,
+    page_of,
+    paginate,
+    responses,
+    service_error,
+    site_for,
+    text,
+)
+from imroc.programme.access import SiteAccess
+from imroc.workforce import queries, services
 
 router = Router(tags=["workforce"])
 
@@ -52,6 +72,55 @@ class PolicyOut(Schema):
     last_reviewed: dt.date | None
     last_outcome: str | None
     updated_at: dt.datetime
+
+
+LeavingReason = Literal[
+    "new_job", "promotion", "study", "health", "contract", "role", "personal", "other", ""
+]  # fmt: skip
+Fte = Field(description="Whole-time equivalent: 1 is full time, 0.6 is three days a week.")
+
+
+class PostOut(Schema):
+    id: UUID
+    version: int
+    label: str
+    team: str | None = Field(None, description="The team's slug; null while not yet deployed.")
+    fte: Decimal
+    appointed_on: dt.date | None
+    training_completed_on: dt.date | None
+    left_on: dt.date | None
+    leaving_reason: str
+    updated_at: dt.datetime
+
+
+class PostIn(Schema):
+    label: text(80, 1) = Field(..., description="An anonymous name, like “Peer support worker 3”.")
+    team: text(100) | None = Field(None, description="A team's slug; null while not deployed.")
+    fte: Decimal = Field(Decimal("1.00"), gt=0, le=1, max_digits=3, decimal_places=2)
+    appointed_on: Date | None = None
+    training_completed_on: Date | None = None
+    left_on: Date | None = None
+    leaving_reason: LeavingReason = ""
+
+
+class PostPatch(Schema):
+    expected_version: int = Field(..., ge=1, le=2_000_000_000)
+    label: text(80, 1) | None = None
+    team: text(100) | None = None
+    fte: Decimal | None = Field(None, gt=0, le=1, max_digits=3, decimal_places=2)
+    appointed_on: Date | None = None
+    training_completed_on: Date | None = None
+    left_on: Date | None = None
+    leaving_reason: LeavingReason | None = None
+
+
+def post_out(p) -> dict:
+    return {
+        "id": p.public_id, "version": p.version, "label": p.label,
+        "team": p.team.slug if p.team_id else None, "fte": p.fte, "appointed_on": p.appointed_on,
+        "training_completed_on": p.training_completed_on, "left_on": p.left_on,
+        "leaving_reason": p.leaving_reason, "updated_at": p.updated_at,
+    }  # fmt: skip
 
 
 def cohort_out(c) -> dict:
@@ -167,3 +236,63 @@ def get_policy(request, site: str, policy: UUID):
     obj = site_for(request, site)
     found(queries.site_policy(obj, policy), "policy")
     return policy_out(queries.site_policies(obj).get(public_id=policy))
+
+
+def _cohort(request, site: str, cohort: UUID, needed: SiteAccess = SiteAccess.VIEW):
+    return found(queries.site_cohort(site_for(request, site, needed), cohort), "cohort")
+
+
+def _team(site, fields: dict) -> dict:
+    if fields.get("team") is not None:
+        team = queries.site_teams(site).filter(slug=fields["team"]).first()
+        if team is None:
+            raise field_problem("Choose one of this site's teams, by its slug.", "team")
+        fields["team"] = team
+    return fields
+
+
+@router.get(
+    "/sites/{site}/workforce/cohorts/{cohort}/posts",
+    response=responses(list[PostOut]),
+    summary="A cohort's peer support posts",
+)
+def list_posts(request, site: str, cohort: UUID):
+    return [post_out(p) for p in queries.cohort_posts(_cohort(request, site, cohort))]
+
+
+@router.post(
+    "/sites/{site}/workforce/cohorts/{cohort}/posts",
+    response=responses(PostOut, code=201),
+    summary="Add a peer support post",
+)
+def create_post(request, site: str, cohort: UUID, payload: PostIn):
+    target = _cohort(request, site, cohort, SiteAccess.EDIT)
+    try:
+        post = services.add_post(target, actor=request.user, **_team(target.site, payload.dict()))
+    except services.WorkforceError as error:
+        raise service_error(error) from None
+    return Status(201, post_out(queries.cohort_post(target, post.public_id)))
+
+
+@router.patch(
+    "/sites/{site}/workforce/cohorts/{cohort}/posts/{post}",
+    response=responses(PostOut),
+    summary="Change a peer support post",
+)
+def update_post(request, site: str, cohort: UUID, post: UUID, payload: PostPatch):
+    target = _cohort(request, site, cohort, SiteAccess.EDIT)
+    found_one = found(queries.cohort_post(target, post), "post")
+    fields = payload.dict(exclude_unset=True)
+    expected = fields.pop("expected_version")
+    for name in ("label", "fte"):
+        if name in fields and fields[name] is None:
+            raise ProblemError(422, f"{name} cannot be null.", [{"loc": ["body", name], "msg": "Cannot be null.", "row": None}])  # fmt: skip
+    if fields.get("leaving_reason", "") is None:
+        fields["leaving_reason"] = ""
+    try:
+        services.update_post(
+            found_one, actor=request.user, expected_version=expected, **_team(target.site, fields)
+        )
+    except services.WorkforceError as error:
+        raise service_error(error) from None
+    return post_out(queries.cohort_post(target, post))
