@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import Max, Q
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,13 +19,14 @@ from imroc.assessment import queries as assessment_queries
 from imroc.assessment.models import LIVED_EXPERIENCE_GROUPS, AssessmentRound
 from imroc.college import panels as college_panels
 from imroc.college import queries as college_queries
-from imroc.college.models import CoProduction
+from imroc.college.models import CoProduction, Session
 from imroc.framework import queries as framework_queries
 from imroc.improvement import panels as improvement_panels
 from imroc.improvement import queries as improvement_queries
-from imroc.improvement.models import Goal, PdsaCycle
+from imroc.improvement.models import Goal, PdsaCycle, Review
 from imroc.improvement.panels import StageRow, challenge_stages
 from imroc.measures import presenters as measure_presenters
+from imroc.measures.models import DataPoint
 from imroc.programme.models import StakeholderGroup
 from imroc.reports import summary
 from imroc.reports.summary import Facts, summary_sentences
@@ -58,6 +60,59 @@ class Period:
 
     def __contains__(self, day) -> bool:
         return day is not None and self.start <= day <= self.end
+
+
+def _month_end(day: dt.date) -> dt.date:
+    next_month = day.replace(day=28) + dt.timedelta(days=4)
+    return next_month - dt.timedelta(days=next_month.day)
+
+
+def latest_activity(site, today: dt.date | None = None) -> dt.date | None:
+    """The day of the site's latest record up to today, or None when it has none.
+
+    Records are measure data points, PDSA cycles (started or decided), self-assessment rounds,
+    goal and plan reviews, and recovery college sessions that were not cancelled. One aggregate
+    query a source, however much data the site has.
+    """
+    today = today or timezone.localdate()
+    days = [
+        DataPoint.objects.filter(measure__site=site, period__lte=today).aggregate(on=Max("period"))[
+            "on"
+        ],
+        *PdsaCycle.objects.filter(goal__site=site)
+        .aggregate(
+            started=Max("starts_on", filter=Q(starts_on__lte=today)),
+            decided=Max("decided_on", filter=Q(decided_on__lte=today)),
+        )
+        .values(),
+        AssessmentRound.objects.filter(site=site, held_on__lte=today).aggregate(on=Max("held_on"))[
+            "on"
+        ],
+        Review.objects.filter(site=site, held_on__lte=today).aggregate(on=Max("held_on"))["on"],
+    ]
+    # A session's day is its local date; asking for those before tomorrow keeps today's.
+    tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
+    session = Session.objects.filter(
+        run__course__college__site=site,
+        starts_at__lt=tomorrow,
+        cancelled=False,
+        run__cancelled=False,
+    ).aggregate(at=Max("starts_at"))["at"]
+    if session is not None:
+        days.append(timezone.localtime(session).date())
+    days = [day for day in days if day is not None]
+    return max(days) if days else None
+
+
+def default_period(latest: dt.date | None, today: dt.date | None = None) -> Period:
+    """The 12 months up to the end of the month of the latest record, never past today.
+
+    With no records, the last 12 months.
+    """
+    today = today or timezone.localdate()
+    if latest is None:
+        return Period.last_twelve_months(today)
+    return Period.last_twelve_months(min(_month_end(latest), today))
 
 
 @dataclass

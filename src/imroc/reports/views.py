@@ -55,13 +55,13 @@ def _index(request, form, status=200):
 
 @site_view(SiteAccess.VIEW)
 def index(request):
-    form = period_form(request.GET)
+    form = period_form(request.GET, request.site)
     return _index(request, form, status=200 if form.chosen_period() else 400)
 
 
 @site_view(SiteAccess.VIEW)
 def board_html(request):
-    form = period_form(request.GET)
+    form = period_form(request.GET, request.site)
     period = form.chosen_period()
     if period is None:
         return _index(request, form, status=400)
@@ -80,7 +80,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @site_view(SiteAccess.VIEW)
 def board_pdf(request):
-    form = period_form(request.GET)
+    form = period_form(request.GET, request.site)
     period = form.chosen_period()
     if period is None:
         return _index(request, form, status=400)

@@ -3,6 +3,10 @@
     imroc report board <site-slug> [--from 2024-04-01] [--to 2025-03-31] [--language cy] --out board.pdf
     imroc report programme [--programme <slug>] [--language cy] --out network.pdf
 
+Without --from and --to, the board report covers the 12 months up to the end of the month of the
+site's latest records (never past today), or the last 12 months when the site has no records:
+the same default as the reports page.
+
 ``--language`` picks the language the PDF is written in (default: the site's default language,
 English); the command's own messages stay in English.
 
@@ -67,7 +71,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True)
         board = sub.add_parser(
-            "board", help="a site's board report for a period (default: the last 12 months)"
+            "board",
+            help="a site's board report for a period (default: the 12 months up to the end of "
+            "the month of the site's latest records, or the last 12 months if it has none)",
         )
         board.add_argument("site", help="the site's slug, as in its web address")
         board.add_argument(
@@ -99,7 +105,7 @@ class Command(BaseCommand):
         site = Site.objects.select_related("organisation", "programme").filter(slug=slug).first()
         if site is None:
             _fail(f"There is no site '{slug}'. Use the slug from the site's web address.")
-        form = PeriodForm({"from": start, "to": end} if start or end else None)
+        form = PeriodForm({"from": start, "to": end} if start or end else None, site=site)
         period = form.chosen_period()
         if period is None:
             problems = [f"--{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
