@@ -22,38 +22,13 @@ database runs in its own subprocess; PostgreSQL is skipped, and said so, if it c
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import secrets
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _harness import bench_site, run_each_database, setup_django, timed
+
 TARGET = 20_000
-
-
-def _django(database_url: str, data_dir: str) -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "imroc.settings",
-            "IMROC_DATA_DIR": data_dir,
-            "DATABASE_URL": database_url,
-            "DEBUG": "0",
-            "IMROC_TESTING": "1",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-        }
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _months(count: int) -> list[str]:
@@ -75,44 +50,16 @@ def _body(measure_ids: list[str], n_rows: int, bump: int) -> bytes:
     return json.dumps({"rows": rows}).encode()
 
 
-def _server_cpu(connection) -> float:
-    """CPU seconds used so far by this connection's PostgreSQL server process, if it runs on
-    this machine (0 for SQLite, which works inside this process, or if /proc cannot be read)."""
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def run_one(database_url: str, n_rows: int, n_measures: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="imroc-api-bench-") as data_dir:
-        _django(database_url, data_dir)
-        from django.contrib.auth import get_user_model
+        setup_django(database_url, data_dir)
         from django.db import connection
         from django.test import Client
 
         from imroc.api.services import create_token
         from imroc.measures.models import DataPoint, DataPointRevision, Measure
-        from imroc.programme.models import Organisation, Programme, Site, SiteMembership
 
-        programme = Programme.objects.create(
-            name="Bench", slug="bench", start_date=dt.date(2011, 4, 1)
-        )
-        org = Organisation.objects.create(
-            name="Bench Trust", slug="bench-trust", org_type="nhs_trust", country="GB"
-        )
-        site = Site.objects.create(
-            programme=programme, organisation=org, slug="bench-trust",
-            category="demonstration", joined_on=dt.date(2011, 4, 1),
-        )  # fmt: skip
-        lead = get_user_model().objects.create_user("bench-lead", password=secrets.token_hex(16))
-        SiteMembership.objects.create(user=lead, site=site, role="lead")
+        site, lead = bench_site()
         _, token = create_token(lead, actor=lead, name="benchmark", scope="write")
         measures = Measure.objects.bulk_create(
             Measure(site=site, name=f"Measure {i:04d}", definition="Benchmark", frequency="monthly")
@@ -126,14 +73,13 @@ def run_one(database_url: str, n_rows: int, n_measures: int) -> dict:
         result = {"vendor": connection.vendor, "rows": n_rows, "measures": n_measures}
         for step, bump in (("insert", 0), ("upsert", 1)):
             body = _body(ids, n_rows, bump)
-            server = _server_cpu(connection)
-            cpu = time.process_time()
-            start = time.perf_counter()
-            response = client.post(
-                url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
-            )
-            seconds = time.perf_counter() - start
-            cpu = time.process_time() - cpu + _server_cpu(connection) - server
+            response, seconds, cpu = timed(
+                connection,
+                lambda body=body: client.post(
+                    url, body, content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {token}",
+                ),
+            )  # fmt: skip
             if response.status_code != 200:
                 raise SystemExit(f"{step}: {response.status_code} {response.content[:500]!r}")
             counts = response.json()
@@ -148,19 +94,6 @@ def run_one(database_url: str, n_rows: int, n_measures: int) -> dict:
         assert DataPointRevision.objects.count() == n_rows
         connection.close()
         return result
-
-
-def _scratch_postgres(admin_url: str):
-    import psycopg
-
-    name = f"imroc_apibench_{os.getpid()}"
-    try:
-        conn = psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True)
-    except psycopg.OperationalError as error:
-        return None, name, str(error).strip().splitlines()[0]
-    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    conn.execute(f'CREATE DATABASE "{name}"')
-    return conn, name, f"{admin_url.rsplit('/', 1)[0]}/{name}"
 
 
 def main() -> int:
@@ -180,29 +113,16 @@ def main() -> int:
         print(json.dumps(run_one(args.one, args.rows, args.measures)))
         return 0
 
-    results: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory(prefix="imroc-api-bench-db-") as folder:
-        runs = [("SQLite", f"sqlite:///{folder}/bench.sqlite3")]
-        conn, name, url = _scratch_postgres(args.postgres)
-        if conn is None:
-            print(f"PostgreSQL skipped: {url}")
-        else:
-            runs.append(("PostgreSQL", url))
-        try:
-            for label, database_url in runs:
-                out = subprocess.run(
-                    [sys.executable, __file__, "--one", database_url, "--rows", str(args.rows),
-                     "--measures", str(args.measures)],
-                    capture_output=True, text=True, check=False,
-                )  # fmt: skip
-                if out.returncode:
-                    print(f"{label} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
-                    return 1
-                results[label] = json.loads(out.stdout.strip().splitlines()[-1])
-        finally:
-            if conn is not None:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.close()
+    results = run_each_database(
+        __file__,
+        ["--rows", str(args.rows), "--measures", str(args.measures)],
+        postgres=args.postgres,
+        scratch_name=f"imroc_apibench_{os.getpid()}",
+        folder_prefix="imroc-api-bench-db-",
+        stdout_tail=2000,
+    )
+    if results is None:
+        return 1
 
     labels = list(results)
     first = results[labels[0]]["insert"]

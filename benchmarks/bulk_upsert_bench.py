@@ -27,35 +27,11 @@ import argparse
 import datetime as dt
 import json
 import os
-import secrets
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _harness import bench_site, run_each_database, setup_django, timed
+
 TARGET = 20_000
-
-
-def _setup(database_url: str, data_dir: str) -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "imroc.settings",
-            "IMROC_DATA_DIR": data_dir,
-            "DATABASE_URL": database_url,
-            "DEBUG": "0",
-            "IMROC_TESTING": "1",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-        }
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _rows(measures, n_rows: int, bump: float) -> list[dict]:
@@ -85,43 +61,15 @@ def _rows(measures, n_rows: int, bump: float) -> list[dict]:
     return rows
 
 
-def _server_cpu(connection) -> float | None:
-    """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this
-    machine and /proc can be read; None otherwise (SQLite works inside our own process)."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def run_one(database_url: str, n_rows: int, n_measures: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="imroc-bulk-bench-") as data_dir:
-        _setup(database_url, data_dir)
-        from django.contrib.auth import get_user_model
+        setup_django(database_url, data_dir)
         from django.db import connection
 
         from imroc.measures.models import DataPoint, DataPointRevision, Measure
         from imroc.measures.services import upsert_data_points
-        from imroc.programme.models import Organisation, Programme, Site, SiteMembership
 
-        programme = Programme.objects.create(
-            name="Bench", slug="bench", start_date=dt.date(2011, 4, 1)
-        )
-        org = Organisation.objects.create(
-            name="Bench Trust", slug="bench-trust", org_type="nhs_trust", country="GB"
-        )
-        site = Site.objects.create(
-            programme=programme, organisation=org, slug="bench-trust",
-            category="demonstration", joined_on=dt.date(2011, 4, 1),
-        )  # fmt: skip
-        lead = get_user_model().objects.create_user("bench-lead", password=secrets.token_hex(16))
-        SiteMembership.objects.create(user=lead, site=site, role="lead")
+        site, lead = bench_site()
         measures = Measure.objects.bulk_create(
             Measure(
                 site=site, name=f"Measure {i:04d}", definition="Benchmark measure",
@@ -133,14 +81,9 @@ def run_one(database_url: str, n_rows: int, n_measures: int) -> dict:
         result = {"vendor": connection.vendor, "rows": n_rows, "measures": n_measures}
         for step, bump in (("insert", 0.0), ("upsert", 1.0)):
             rows = _rows(measures, n_rows, bump)
-            server = _server_cpu(connection)
-            cpu = time.process_time()
-            start = time.perf_counter()
-            counts = upsert_data_points(site, rows, actor=lead)
-            seconds = time.perf_counter() - start
-            cpu = time.process_time() - cpu
-            if server is not None:
-                cpu += _server_cpu(connection) - server
+            counts, seconds, cpu = timed(
+                connection, lambda rows=rows: upsert_data_points(site, rows, actor=lead)
+            )
             expected = "created" if step == "insert" else "corrected"
             assert counts[expected] == n_rows, counts
             result[step] = {
@@ -151,20 +94,6 @@ def run_one(database_url: str, n_rows: int, n_measures: int) -> dict:
         assert DataPointRevision.objects.count() == n_rows
         connection.close()
         return result
-
-
-def _postgres_scratch(admin_url: str):
-    import psycopg
-
-    name = f"imroc_bulkbench_{os.getpid()}"
-    try:
-        conn = psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True)
-    except psycopg.OperationalError as error:
-        return None, None, str(error).strip().splitlines()[0]
-    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin_url.rsplit("/", 1)[0]
-    return conn, name, f"{base}/{name}"
 
 
 def main() -> int:
@@ -185,29 +114,15 @@ def main() -> int:
         print(json.dumps(run_one(args.one, args.rows, args.measures)))
         return 0
 
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="imroc-bulk-bench-db-") as folder:
-        runs = [("SQLite", f"sqlite:///{folder}/bench.sqlite3", None)]
-        conn, name, url = _postgres_scratch(args.postgres)
-        if conn is None:
-            print(f"PostgreSQL skipped: {url}")
-        else:
-            runs.append(("PostgreSQL", url, name))
-        try:
-            for label, url, _ in runs:
-                out = subprocess.run(
-                    [sys.executable, __file__, "--one", url, "--rows", str(args.rows),
-                     "--measures", str(args.measures)],
-                    capture_output=True, text=True, check=False,
-                )  # fmt: skip
-                if out.returncode:
-                    print(f"{label} failed:\n{out.stderr[-3000:]}")
-                    return 1
-                results[label] = json.loads(out.stdout.strip().splitlines()[-1])
-        finally:
-            if conn is not None:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.close()
+    results = run_each_database(
+        __file__,
+        ["--rows", str(args.rows), "--measures", str(args.measures)],
+        postgres=args.postgres,
+        scratch_name=f"imroc_bulkbench_{os.getpid()}",
+        folder_prefix="imroc-bulk-bench-db-",
+    )
+    if results is None:
+        return 1
 
     labels = list(results)
     print(
