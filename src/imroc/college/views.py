@@ -15,9 +15,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from imroc.accounts.reauth import check_recent_auth
 from imroc.college import fidelity, forms, presenters, queries, services
 from imroc.college.access import can_take_register, college_or_404, require_register
-from imroc.college.models import Course, Trainer
+from imroc.college.models import Attendance, Course, Enrolment, Trainer
 from imroc.college.panels import figures
-from imroc.college.tables import courses_table, enrolments_table, learners_table, trainers_table
+from imroc.college.tables import (
+    courses_table,
+    enrolments_table,
+    feedback_table,
+    fidelity_table,
+    learners_table,
+    register_table,
+    terms_table,
+    trainers_table,
+)
 from imroc.core import suppression, tables
 from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
 from imroc.framework import queries as framework_queries
@@ -80,6 +89,8 @@ def home(request):
     college = queries.site_college(request.site)
     context = {"site": request.site, "college": college, "can_manage": request.site_access >= SiteAccess.MANAGE}  # fmt: skip
     if college is not None and tables.wants_export(request):
+        if request.GET.get("table") == "terms":
+            return tables.export(request, terms_table(college, list(queries.terms(college))))
         return tables.export(request, courses_table(college, list(queries.courses(college))))
     if college is not None:
         context |= {
@@ -326,6 +337,8 @@ def run_edit(request, run):
 def run_detail(request, run):
     college = college_or_404(request)
     run = _run_or_404(college, run)
+    if tables.wants_export(request) and request.GET.get("table") == "register":
+        return _register_export(request, run)
     enrolments = queries.run_enrolments(run)
     if tables.wants_export(request):
         if (needed := _contacts_export_check(request)) is not None:
@@ -340,6 +353,28 @@ def run_detail(request, run):
         "can_register": can_take_register(request, run),
         "public_url": f"/colleges/{request.site.slug}/courses/{run.course.public_id}/",
     })  # fmt: skip
+
+
+def _register_export(request, run):
+    """The whole run's register (a mark a learner a session): for those who take registers.
+
+    Names only, never contacts, so the register page's own access is enough."""
+    require_register(request, run)
+    sessions = queries.run_sessions(run)
+    labels = dict(Attendance.Status.choices)
+    marks = {
+        (enrolment, session): str(labels.get(status, status))
+        for enrolment, session, status in Attendance.objects.filter(session__run=run).values_list(
+            "enrolment_id", "session_id", "status"
+        )
+    }
+    marked = {enrolment for enrolment, _session in marks}
+    enrolments = [
+        e for e in queries.run_enrolments(run)
+        if e.status == Enrolment.Status.ENROLLED or e.pk in marked
+    ]  # fmt: skip
+    enrolments.sort(key=lambda e: (e.learner.erased_at is not None, e.learner.name.lower(), e.pk))
+    return tables.export(request, register_table(run, sessions, enrolments, marks))
 
 
 @site_view(SiteAccess.EDIT)
@@ -464,10 +499,14 @@ def run_feedback(request, run):
     college = college_or_404(request)
     run = _run_or_404(college, run)
     summary, comments = queries.run_feedback(run)
+    small_number = suppression.threshold()
+    shown = summary["n"] >= small_number
+    rows = [(q, round(summary[k], 1) if summary[k] is not None else None) for k, q in forms.FEEDBACK_QUESTIONS]  # fmt: skip
+    if tables.wants_export(request):
+        return tables.export(request, feedback_table(run, rows, shown=shown, small_number=small_number))  # fmt: skip
     return render(request, "college/run_feedback.html", {
-        "site": request.site, "run": run, "summary": summary, "small_number": suppression.threshold(),
-        "shown": summary["n"] >= suppression.threshold(), "comments": comments,
-        "rows": [(q, round(summary[k], 1) if summary[k] is not None else None) for k, q in forms.FEEDBACK_QUESTIONS],
+        "site": request.site, "run": run, "summary": summary, "small_number": small_number,
+        "shown": shown, "comments": comments, "rows": rows,
         "can_edit": request.site_access >= SiteAccess.EDIT,
     })  # fmt: skip
 
@@ -601,10 +640,12 @@ def learner_erase(request, learner):
 def fidelity_list(request):
     college = college_or_404(request)
     checks = queries.fidelity_checks(college)
+    rows = presenters.fidelity_rows(checks, college.fidelity_wording)
+    totals = [fidelity.totals(c.scores) for c in checks]
+    if tables.wants_export(request):
+        return tables.export(request, fidelity_table(college, checks, rows, totals))
     return render(request, "college/fidelity.html", {
-        "site": request.site, "college": college, "checks": checks,
-        "rows": presenters.fidelity_rows(checks, college.fidelity_wording),
-        "totals": [fidelity.totals(c.scores) for c in checks],
+        "site": request.site, "college": college, "checks": checks, "rows": rows, "totals": totals,
         "can_edit": request.site_access >= SiteAccess.EDIT,
         "can_manage": request.site_access >= SiteAccess.MANAGE,
     })  # fmt: skip

@@ -90,3 +90,12 @@ def sites_table(programme, sites) -> Table:
         sites,
         name="sites",
     )
+
+
+def learning_set_attendance_table(learning_set, attendance) -> Table:
+    """Who came to a learning set, as its page lists them: site, person, how they take part."""
+    return Table(f"Attendance – {learning_set.title}", [
+        col("Site", "site.name"),
+        col("Person", "person"),
+        col("Takes part as", "get_stakeholder_group_display"),
+    ], attendance, name="learning-set-attendance")  # fmt: skip

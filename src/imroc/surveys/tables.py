@@ -31,3 +31,16 @@ def monthly_results_table(instrument, figures) -> Table:
         col(f"Responses (blank when fewer than {figures.small_number})", "n"),
         col("Mean score", "mean"),
     ], rows, name=f"{instrument.key}-scores-by-month")  # fmt: skip
+
+
+def links_table(instrument, links) -> Table:
+    """The open one-time links as the questionnaire page lists them. Never the link itself:
+    its address is a secret that opens the questionnaire, so only its reference is here."""
+    return Table(f"Open one-time links – {instrument.title}", [
+        col("Made on", lambda link: link.created_at.date()),
+        col("Works until", "expires_at"),
+        col("For", lambda link: link.respondent.code if link.respondent else ""),
+        col("Answers saved", lambda link: link.saved_at is not None),
+        col("Version", "version.number"),
+        col("Id", "public_id"),
+    ], links, name=f"{instrument.key}-open-links")  # fmt: skip

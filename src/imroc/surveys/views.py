@@ -6,6 +6,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from imroc.surveys.forms import (
     MeasureForm,
     PaperForm,
 )
-from imroc.surveys.tables import instruments_table, monthly_results_table
+from imroc.surveys.tables import instruments_table, links_table, monthly_results_table
 from imroc.surveys.translation import shown
 
 
@@ -106,6 +107,10 @@ def instrument_detail(request, instrument):
     instrument = _instrument_or_404(request, instrument)
     version = _current_or_404(instrument)
     can_edit = request.site_access >= SiteAccess.EDIT
+    if tables.wants_export(request):
+        if not can_edit:  # the page lists the links only for members and leads
+            raise PermissionDenied
+        return tables.export(request, links_table(instrument, queries.open_links(site, instrument)))
     links = queries.open_links(site, instrument) if can_edit else []
     kiosks = queries.open_kiosks(site, instrument) if can_edit else []
     for kiosk in kiosks:

@@ -74,3 +74,41 @@ def indicators_table(site, indicators) -> Table:
         col("Months recorded", "value_count"),
         col("Id", "public_id"),
     ], indicators, name="personalisation-indicators")  # fmt: skip
+
+
+def supervision_table(site, supervision) -> Table:
+    """The staff support page's supervision table, latest month, small numbers hidden (blank)
+    exactly as on the page; the all-teams total is the last row."""
+    rows = []
+    if supervision is not None:
+        month = supervision["period"].strftime("%Y-%m")
+        rows = [{"month": month, **t} for t in supervision["teams"]]
+        rows.append({"month": month, "team": "All teams", **supervision["total"]})
+    return Table(f"Recovery-focused supervision – {site.name}", [
+        col("Month", "month"),
+        col("Team", "team"),
+        col("Supervised", "supervised"),
+        col("In scope", "in_scope"),
+        col("Share (%)", "share"),
+    ], rows, name="recovery-focused-supervision")  # fmt: skip
+
+
+def ips_table(site, ips_rows) -> Table:
+    return Table(f"IPS fidelity reviews – {site.name}", [
+        col("Date", "review.held_on"),
+        col("Service", "review.service"),
+        col("Total", "review.total"),
+        col("Band", "band"),
+        col("Change", "change"),
+        col("Reviewers", "review.reviewers"),
+        col("Id", "review.public_id"),
+    ], ips_rows, name="ips-fidelity-reviews")  # fmt: skip
+
+
+def safety_table(site, rows) -> Table:
+    return Table(f"Co-produced safety planning – {site.name}", [
+        col("Month", lambda r: r.period.strftime("%Y-%m")),
+        col("Team", "team.name"),
+        col("Plans in place", "plans_in_place"),
+        col("Co-produced", "plans_coproduced"),
+    ], rows, name="safety-planning")  # fmt: skip

@@ -22,7 +22,10 @@ from imroc.workforce.tables import (
     cohorts_table,
     events_table,
     indicators_table,
+    ips_table,
     policies_table,
+    safety_table,
+    supervision_table,
 )
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -320,9 +323,12 @@ def training_target(request):
 @site_view()
 def staff_support(request):
     site = request.site
+    supervision = presenters.supervision_table(site)
+    if tables.wants_export(request):
+        return tables.export(request, supervision_table(site, supervision))
     return render(request, "workforce/staff_support.html", {
         "site": site, "surveys": presenters.survey_rows(site), "offers": presenters.offer_rows(site),
-        "supervision": presenters.supervision_table(site), "college_use": presenters.college_use_rows(site),
+        "supervision": supervision, "college_use": presenters.college_use_rows(site),
         "threshold": presenters.suppression.threshold(), "charts": _charts(site),
         "can_edit": _can_edit(request), "area": "staff",
     })  # fmt: skip
@@ -478,6 +484,8 @@ def chart(request, figure):
 def policies(request):
     site = request.site
     if tables.wants_export(request):
+        if request.GET.get("table") == "safety":
+            return tables.export(request, safety_table(site, queries.safety_rows(site)))
         return tables.export(request, policies_table(site, queries.site_policies(site)))
     return render(request, "workforce/policies.html", {
         "site": site, "policies": list(queries.site_policies(site)),
@@ -541,6 +549,8 @@ def safety_record(request):
 def partnerships(request):
     site = request.site
     if tables.wants_export(request):
+        if request.GET.get("table") == "ips":
+            return tables.export(request, ips_table(site, presenters.ips_rows(site)))
         return tables.export(request, agencies_table(site, queries.site_agencies(site)))
     return render(request, "workforce/partnerships.html", {
         "site": site, "agencies": list(queries.site_agencies(site)), "ips": presenters.ips_rows(site),

@@ -31,6 +31,7 @@ from imroc.programme.forms import (
 from imroc.programme.models import Application, Resource
 from imroc.programme.tables import (
     applications_table,
+    learning_set_attendance_table,
     learning_sets_table,
     resources_table,
     site_learning_sets_table,
@@ -270,6 +271,9 @@ def learning_set_detail(request, learning_set):
     if found is None:
         raise Http404("No such learning set")
     learning_set = found
+    if request.method == "GET" and tables.wants_export(request):
+        attendance = learning_set.attendance.select_related("site__organisation")
+        return tables.export(request, learning_set_attendance_table(learning_set, list(attendance)))  # fmt: skip
     detail = queries.learning_set_detail(learning_set)
     sites = learning_set.programme.sites.filter(
         learning_set_invitations__learning_set=learning_set
