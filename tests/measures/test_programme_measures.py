@@ -148,3 +148,33 @@ def test_demo_sites_pages_render(lead_client, site, site_lead):
             ).status_code
             == 200
         )
+
+
+@pytest.mark.django_db
+def test_programme_measures_download(programme_viewer_client, lead_client, site):
+    import io
+
+    from openpyxl import load_workbook
+
+    from imroc.core import tables
+    from tests.programme.factories import ProgrammeFactory
+
+    shared = ProgrammeMeasureFactory(programme=site.programme, name="=Peer workers")
+    ProgrammeMeasureFactory(programme=ProgrammeFactory(slug="elsewhere"), name="Not ours")
+    url = reverse("programme_measures:list")
+    response = programme_viewer_client.get(url, {"format": "csv"})
+    assert response.status_code == 200
+    rows = tables.read_csv(b"".join(response.streaming_content))
+    assert rows[0] == ["Measure", "Definition", "Kind of data", "Reported", "Sites reporting", "Id"]
+    # Formulas are escaped, and another programme's measures are not listed.
+    assert rows[1:] == [["'=Peer workers", shared.definition, "A share: how many out of how many", "Monthly", "0", str(shared.public_id)]]  # fmt: skip
+    event = AuditEvent.objects.get(action="exports.list")
+    assert event.after == {"list": "programme-measures", "format": "csv", "profile": "full", "rows": 1}  # fmt: skip
+    data = b"".join(programme_viewer_client.get(url, {"format": "xlsx"}).streaming_content)
+    sheet = list(load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+    assert len(sheet) == 2
+    assert programme_viewer_client.get(url, {"format": "pdf"}).status_code == 400
+    # A site lead is not programme staff: no page, no download.
+    assert lead_client.get(url, {"format": "csv"}).status_code == 403
+    page = programme_viewer_client.get(url).content.decode()
+    assert "format=csv" in page

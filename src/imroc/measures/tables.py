@@ -24,6 +24,18 @@ def board_table(site, rows) -> Table:
     ], rows, name="measures")  # fmt: skip
 
 
+def programme_measures_table(programme, rows) -> Table:
+    """The measures every site reports the same way, with how many sites report each."""
+    return Table(f"Programme measures – {programme.name}", [
+        col("Measure", lambda r: r[0].name),
+        col("Definition", lambda r: r[0].definition),
+        col("Kind of data", lambda r: r[0].get_data_type_display()),
+        col("Reported", lambda r: r[0].get_frequency_display()),
+        col("Sites reporting", lambda r: r[1]),
+        col("Id", lambda r: r[0].public_id),
+    ], rows, name="programme-measures")  # fmt: skip
+
+
 def points_table(measure) -> Table:
     points = measure.points.order_by("period", "id")
     return Table(f"Data – {measure.name}", [

@@ -27,7 +27,7 @@ from imroc.measures.forms import (
     RebaseForm,
 )
 from imroc.measures.models import DataType
-from imroc.measures.tables import board_table, points_table
+from imroc.measures.tables import board_table, points_table, programme_measures_table
 from imroc.programme import queries as programme_queries
 from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
 
@@ -401,8 +401,11 @@ def programme_measures(request):
     programme = request.programme
     shared = list(queries.programme_measures(programme))
     counts = queries.adoption_counts(programme)
+    rows = [(m, counts.get(m.pk, 0)) for m in shared]
+    if tables.wants_export(request):
+        return tables.export(request, programme_measures_table(programme, rows))
     return render(request, "measures/programme_measures.html", {
-        "programme": programme, "rows": [(m, counts.get(m.pk, 0)) for m in shared],
+        "programme": programme, "rows": rows,
         "can_edit": request.programme_access >= ProgrammeAccess.ADMIN,
     })  # fmt: skip
 
