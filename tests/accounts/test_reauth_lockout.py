@@ -136,6 +136,9 @@ def test_wrong_codes_count_too(member_client, site_member, settings):
     assert response.status_code == 429
     assert not _signed_in(member_client)
     assert _lockouts(site_member).count() == 1
+    # axes keeps each failed form: a still-valid code typed with a wrong password is not in it.
+    kept = " ".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert code not in kept and "000000" not in kept
 
 
 @pytest.mark.django_db
@@ -183,6 +186,30 @@ def test_the_lock_is_for_that_address_only(lead_client, site_lead):
     assert not _signed_in(lead_client)
     other = _another_session(site_lead)
     assert _try(other, PASSWORD, ip="10.0.0.1")["Location"] == "/accounts/security/"
+
+
+@pytest.mark.django_db
+def test_a_session_tried_from_many_addresses_is_still_signed_out(lead_client, site_lead):
+    """axes counts per address; the session counts too, so moving address does not help."""
+    reauth.make_stale(lead_client)
+    for n in range(4):
+        assert _try(lead_client, ip=f"10.0.1.{n}").status_code == 200
+    response = _try(lead_client, ip="10.0.1.99")
+    assert response.status_code == 429
+    assert not _signed_in(lead_client)
+    assert _lockouts(site_lead).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_right_answer_clears_the_session_count(lead_client):
+    reauth.make_stale(lead_client)
+    for n in range(4):
+        _try(lead_client, ip=f"10.0.2.{n}")
+    assert _try(lead_client, PASSWORD, ip="10.0.2.50").status_code == 302
+    reauth.make_stale(lead_client)
+    for n in range(4):
+        assert _try(lead_client, ip=f"10.0.3.{n}").status_code == 200
+    assert _signed_in(lead_client)
 
 
 @pytest.mark.django_db

@@ -161,6 +161,11 @@ def requires_recent_auth(max_age: timedelta = DEFAULT_MAX_AGE):
 # the same store as the sign-in page's failures. So failures on both pages add up, and a
 # lockout from either applies to both. The username always comes from the session, never from
 # the form, so a crafted POST cannot spread its failures over other names.
+#
+# axes counts per address, so the session keeps a count of its own too: a stolen session
+# tried from many addresses is still signed out at the limit.
+
+SESSION_FAILURES = "imroc_reauth_failures"
 
 
 def _axes_on() -> bool:
@@ -180,9 +185,15 @@ def reauth_locked_out(request, user) -> bool:
 
 
 def count_reauth_failure(request, user) -> bool:
-    """Report a wrong password or code to django-axes. True if it reached the limit."""
+    """Report a wrong password or code to django-axes, and count it in this session.
+    True if either reached the limit."""
+    if not _axes_on():
+        return False
     user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
-    return bool(getattr(request, "axes_locked_out", False))
+    in_session = request.session.get(SESSION_FAILURES, 0) + 1
+    request.session[SESSION_FAILURES] = in_session
+    limit = getattr(settings, "AXES_FAILURE_LIMIT", 5)
+    return bool(getattr(request, "axes_locked_out", False)) or in_session >= limit
 
 
 def reauth_failures(request, user) -> int:
@@ -195,6 +206,7 @@ def reauth_failures(request, user) -> int:
 def reset_reauth_failures(request, user) -> None:
     """After a right answer: forget this person's failures from this address, as a successful
     sign-in does (AXES_RESET_ON_SUCCESS). Unlike a sign-in it starts no session clocks."""
+    request.session.pop(SESSION_FAILURES, None)
     if not (_axes_on() and getattr(settings, "AXES_RESET_ON_SUCCESS", False)):
         return
     AxesProxyHandler.update_request(request)
