@@ -233,3 +233,23 @@ def test_place_link_of_another_college_is_404(client, site, other_site, run):
     assert client.get(f"/colleges/{site.slug}/places/{token}/").status_code == 200
     assert client.get(f"/colleges/{other_site.slug}/places/{token}/").status_code == 404
     assert client.get(f"/colleges/{site.slug}/places/{token[:-2]}xx/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_form_key_used_at_another_site_does_not_block_or_reveal_anything(site, other_site):
+    """Keys are unique per run: another site (or an API client there) reusing one is ignored."""
+    from imroc.college import services
+    from tests.college.factories import build_college
+
+    _college, _course, ours = build_college(site)
+    _college, _course, theirs = build_college(other_site)
+    key = "k" * 32
+    details = {"name": "Sam", "contact": "sam@example.org", "consent": True}
+    details["actor"] = services.LEARNER_ACTOR
+    first = services.enrol(theirs, idempotency_key=key, **details)
+    mine = services.enrol(ours, idempotency_key=key, **details)
+    assert first.new and mine.new
+    assert mine.enrolment.run == ours and mine.enrolment.learner.college.site == site
+    # The same key again on our run gives back our first enrolment, not a new one.
+    again = services.enrol(ours, idempotency_key=key, **details)
+    assert not again.new and again.enrolment == mine.enrolment

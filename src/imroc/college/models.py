@@ -294,8 +294,9 @@ class Enrolment(PublicModel):
     status = models.CharField(max_length=10, choices=Status.choices)
     # The group the learner gave when enrolling, kept for anonymous counts after erasure.
     group = models.CharField(max_length=15, choices=Learner.Group.choices, blank=True)
-    # From the enrolment form, so a double submission finds the first enrolment.
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # From the enrolment form (or an API client), so a double submission finds the first
+    # enrolment. Unique per run: one site's keys never meet another's. NULL when there is none.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     enrolled_by_staff = models.BooleanField(default=False)
     waiting_since = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -309,7 +310,12 @@ class Enrolment(PublicModel):
                 fields=["run", "learner"],
                 condition=~models.Q(status="cancelled"),
                 name="college_one_live_enrolment_per_contact",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["run", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="college_enrolment_key_unique_per_run",
+            ),
         ]
         indexes = [models.Index(fields=["run", "status"])]
 

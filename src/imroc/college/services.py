@@ -386,16 +386,13 @@ def enrol(
     with transaction.atomic():
         locked = CourseRun.objects.select_for_update().get(pk=run.pk)
         if idempotency_key:
+            # The run is locked, so a second request with this key waits here and finds the first.
             first = (
-                Enrolment.objects.select_related("learner")
+                locked.enrolments.select_related("learner")
                 .filter(idempotency_key=idempotency_key)
                 .first()
             )
             if first is not None:
-                if first.run_id != locked.pk:
-                    raise CollegeError(
-                        gettext("This form was already used. Open the course page and start again.")
-                    )
                 return EnrolResult(first, new=False)
         if locked.cancelled:
             raise CollegeError(
