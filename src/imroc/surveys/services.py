@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -141,7 +141,15 @@ def parsed_from_data(data: dict, source: str) -> fhir.Parsed:
 
 
 def self_assessment_data(framework_version) -> dict:
-    """The ten-challenge self-assessment as an instrument: one choice per challenge, the stages as options."""
+    """The ten-challenge self-assessment as an instrument: one choice per challenge, the stages as options.
+
+    Built from the framework's source text, whatever language is active: the instrument's
+    definition is stored, and must not take on a translation."""
+    with translation.override(None):
+        return _self_assessment_data(framework_version)
+
+
+def _self_assessment_data(framework_version) -> dict:
     stages = list(framework_version.stages.order_by("order"))
     items = [
         {"link_id": challenge.slug, "type": "choice", "required": False,

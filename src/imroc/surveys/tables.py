@@ -6,6 +6,8 @@ shows neither its count nor its mean.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from imroc.core.tables import Table, col
 
 
@@ -37,7 +39,7 @@ def links_table(instrument, links) -> Table:
     """The open one-time links as the questionnaire page lists them. Never the link itself:
     its address is a secret that opens the questionnaire, so only its reference is here."""
     return Table(f"Open one-time links – {instrument.title}", [
-        col("Made on", lambda link: link.created_at.date()),
+        col("Made on", lambda link: timezone.localdate(link.created_at)),
         col("Works until", "expires_at"),
         col("For", lambda link: link.respondent.code if link.respondent else ""),
         col("Answers saved", lambda link: link.saved_at is not None),

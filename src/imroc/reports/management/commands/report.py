@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from imroc.core.audit import SystemActor
 from imroc.programme.models import Programme, Site
@@ -105,14 +105,16 @@ class Command(BaseCommand):
         site = Site.objects.select_related("organisation", "programme").filter(slug=slug).first()
         if site is None:
             _fail(f"There is no site '{slug}'. Use the slug from the site's web address.")
-        form = PeriodForm({"from": start, "to": end} if start or end else None, site=site)
-        period = form.chosen_period()
-        if period is None:
-            problems = [f"--{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
-            _fail("The period is wrong.\n" + "\n".join(problems))
-        with translation.override(language):
-            report = build_board(site, period)
-            content = pdf.render_pdf("reports/board_pdf.html", {"site": site, "report": report})
+        # As on the web pages, "today" and dates are the site's own, not the server's.
+        with timezone.override(site.organisation.time_zone):
+            form = PeriodForm({"from": start, "to": end} if start or end else None, site=site)
+            period = form.chosen_period()
+            if period is None:
+                problems = [f"--{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+                _fail("The period is wrong.\n" + "\n".join(problems))
+            with translation.override(language):
+                report = build_board(site, period)
+                content = pdf.render_pdf("reports/board_pdf.html", {"site": site, "report": report})
         services.record_board_download(ACTOR, site, period, via="cli")
         return content, f"the board report of {site.name} for {period.label}"
 
