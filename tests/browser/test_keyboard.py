@@ -11,14 +11,15 @@ from tests.college.factories import build_college
 
 # What the focused element looks like. Our focus styles draw an outline, a box shadow or a
 # yellow background; the browser default would also count as an outline.
-_FOCUS_STYLE = """() => {
+_FOCUS_STYLE = r"""() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const style = getComputedStyle(el);
   const rect = el.getBoundingClientRect();
   return {
     tag: el.tagName, text: (el.innerText || el.value || el.id || "").trim().slice(0, 60),
-    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
+      && !/rgba\(.*, 0\)$|transparent/.test(style.outlineColor),
     shadow: style.boxShadow !== "none",
     inView: rect.bottom > 0 && rect.right > 0 && rect.top < innerHeight && rect.left < innerWidth,
   };

@@ -58,6 +58,6 @@ def test_a_site_lead_adds_a_goal_without_javascript(no_js_page, site, site_lead,
     page.get_by_label("Stage to reach").select_option("2")
     page.get_by_label("Reach it by").fill("2013-03-31")
     page.get_by_role("button", name="Add the goal").click()
-    assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
     expect(page.locator("h1")).to_have_text("Safety plans written with people")
+    expect(page.locator(".error-summary")).to_have_count(0)
     assert Goal.objects.get(site=site).challenge == risk
