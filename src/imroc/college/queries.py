@@ -166,6 +166,15 @@ def session_register(session: Session) -> tuple[list[Enrolment], dict[int, str]]
     return enrolments, marks
 
 
+def run_marks(run: CourseRun) -> list[tuple[int, int, str]]:
+    """Every register mark of the run: (enrolment id, session id, status)."""
+    return list(
+        Attendance.objects.filter(session__run=run).values_list(
+            "enrolment_id", "session_id", "status"
+        )
+    )
+
+
 @dataclass
 class TermGroup:
     term: Term

@@ -364,9 +364,7 @@ def _register_export(request, run):
     labels = dict(Attendance.Status.choices)
     marks = {
         (enrolment, session): str(labels.get(status, status))
-        for enrolment, session, status in Attendance.objects.filter(session__run=run).values_list(
-            "enrolment_id", "session_id", "status"
-        )
+        for enrolment, session, status in queries.run_marks(run)
     }
     marked = {enrolment for enrolment, _session in marks}
     enrolments = [
