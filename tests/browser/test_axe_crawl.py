@@ -52,8 +52,13 @@ def _walk(page, start: str, limit: int) -> list[str]:
         shapes.add(shape)
         response = page.goto(page.base + path)
         assert response is not None and response.status < 500, f"{path}: server error"
-        if response.status != 200 or urlsplit(page.url).path != urlsplit(path).path:
-            continue  # a refusal or a redirect: the page it leads to is checked on its own
+        landed = urlsplit(page.url)
+        if landed.path != urlsplit(path).path:
+            # A redirect: the page it leads to is checked under its own address.
+            queue.appendleft(landed.path + (f"?{landed.query}" if landed.query else ""))
+            continue
+        if response.status != 200:
+            continue  # a refusal (403, 404) is not a page of this user's
         if "text/html" not in response.headers.get("content-type", "") or path.startswith("/api/"):
             continue
         try:
