@@ -11,6 +11,7 @@ from django.utils import timezone
 from imroc.api import services as token_services
 from imroc.api.models import ApiToken
 from imroc.core.models import AuditEvent
+from imroc.core.services import ServiceError
 from tests.api.conftest import ACTOR, Api, assert_problem, make_token
 from tests.measures.factories import MeasureFactory
 
@@ -152,11 +153,11 @@ def test_docs_use_only_local_static_files(client):
 
 
 def test_token_create_service_refuses_bad_input(site_lead):
-    with pytest.raises(token_services.TokenError):
+    with pytest.raises(ServiceError):
         token_services.create_token(site_lead, actor=ACTOR, name=" ")
-    with pytest.raises(token_services.TokenError):
+    with pytest.raises(ServiceError):
         token_services.create_token(site_lead, actor=ACTOR, name="x", scope="admin")
-    with pytest.raises(token_services.TokenError):
+    with pytest.raises(ServiceError):
         token_services.create_token(site_lead, actor=ACTOR, name="x", expires_at=timezone.now())
 
 

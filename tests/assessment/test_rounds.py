@@ -8,6 +8,7 @@ from django.urls import reverse
 from imroc.assessment import services
 from imroc.assessment.models import AssessmentRound, Consensus, Rating
 from imroc.core.models import AuditEvent
+from imroc.core.services import ServiceError
 from tests.assessment.factories import ConsensusFactory, RatingFactory, RoundFactory
 
 
@@ -200,7 +201,7 @@ def test_agree_consensus_and_close(member_client, site, open_round, framework):
     response = member_client.post(rate, {"group": "staff", **_levels(framework)})
     assert response.status_code == 302
     assert not Rating.objects.exists()
-    with pytest.raises(services.AssessmentError, match="closed"):
+    with pytest.raises(ServiceError, match="closed"):
         services.save_consensus(open_round, entries=[], actor=None)
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from imroc.assessment import services
 from imroc.assessment.models import TeamBenchmark, TeamPriority, TeamResources, TeamReview
+from imroc.core.services import ServiceError
 
 
 def _url(name, team):
@@ -90,7 +91,7 @@ def test_top_three_priorities(member_client, team, framework):
 @pytest.mark.django_db
 def test_more_than_three_priorities_is_refused(team, framework, site_lead):
     four = [(c, "aim") for c in framework.challenges.all()[:4]]
-    with pytest.raises(services.AssessmentError, match="no more than three"):
+    with pytest.raises(ServiceError, match="no more than three"):
         services.set_team_priorities(
             team, priorities=four, on=team.created_at.date(), actor=site_lead
         )

@@ -8,6 +8,7 @@ import pytest
 
 from imroc.core.audit import SystemActor
 from imroc.core.models import AuditEvent
+from imroc.core.services import ServiceError
 from imroc.framework import services
 from imroc.framework.loader import FrameworkFileError, parse_framework
 from imroc.framework.models import FrameworkVersion
@@ -160,7 +161,7 @@ def test_publishing_replaces_the_version_in_use_and_keeps_the_old_one():
     assert v1.status == "superseded"
     assert v2.status == "published"
     assert v1.challenges.count() == 1  # older ratings keep their challenges
-    with pytest.raises(services.FrameworkError):
+    with pytest.raises(ServiceError):
         services.publish_version(v1, actor)
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imroc.core.models import AuditEvent
+from imroc.core.services import ServiceError
 from imroc.surveys import services, tokens
 from imroc.surveys.models import Mode, ResponseLink, SurveyResponse
 from tests.surveys.factories import (  # fmt: skip
@@ -188,7 +189,7 @@ def test_outsider_gets_404_for_another_sites_instrument(outsider_client, other_s
     for path in ("", "results/", "paper/", "links/new/", "kiosks/new/", "responses.json"):
         assert outsider_client.get(base + path).status_code == 404, path
     assert version.instrument.title not in outsider_client.get(f"/sites/{other_site.slug}/surveys/").content.decode()  # fmt: skip
-    with pytest.raises(services.SurveyError):
+    with pytest.raises(ServiceError):
         services.create_link(other_site, version, actor=services.RESPONDENT_ACTOR, days=3)
 
 

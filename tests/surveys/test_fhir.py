@@ -12,6 +12,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from imroc.core.services import ServiceError
 from imroc.surveys import fhir, services
 from imroc.surveys.models import Instrument, InstrumentVersion
 from tests.surveys.factories import ACTOR, FIXTURE, all_answers, licensed_version
@@ -119,7 +120,7 @@ def test_bad_files_get_a_clear_message_and_write_nothing(site, content, message)
     if message is None:  # a valid condition: imports
         services.import_fhir(site, content=content, filename="ok.json", actor=ACTOR)
         return
-    with pytest.raises(services.SurveyError) as error:
+    with pytest.raises(ServiceError) as error:
         services.import_fhir(site, content=content, filename="bad.json", actor=ACTOR)
     assert message in str(error.value)
     assert not Instrument.objects.exists() and not InstrumentVersion.objects.exists()
@@ -134,13 +135,13 @@ def test_circular_conditions_in_a_file_are_refused(site):
     data["item"][1]["enableWhen"] = [
         {"question": "q1", "operator": "exists", "answerBoolean": True}
     ]
-    with pytest.raises(services.SurveyError, match="circle"):
+    with pytest.raises(ServiceError, match="circle"):
         services.import_fhir(site, content=json.dumps(data).encode(), filename="loop.json", actor=ACTOR)  # fmt: skip
     assert not InstrumentVersion.objects.exists()
 
 
 def test_a_non_json_file_name_is_refused(site):
-    with pytest.raises(services.SurveyError, match=r"\.json"):
+    with pytest.raises(ServiceError, match=r"\.json"):
         services.import_fhir(site, content=FIXTURE.read_bytes(), filename="q.exe", actor=ACTOR)
 
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from imroc.core.audit import SystemActor
+from imroc.core.services import ServiceError
 from imroc.workforce import reference, services
 from imroc.workforce.models import EmploymentOutcome, IpsReview, PartnerAgency, ReferralCount
 from tests.workforce.conftest import text
@@ -73,7 +74,7 @@ def test_bad_ips_input_is_refused(lead_client, site, wurl, change, message):
     "scores", [[5] * 24, [5] * 26, [6] + [5] * 24, [0] + [1] * 24, [True] + [1] * 24, ["3"] * 25]
 )
 def test_service_refuses_impossible_scores(site, scores):
-    with pytest.raises(services.WorkforceError):
+    with pytest.raises(ServiceError):
         services.record_ips_review(
             site,
             actor=ACTOR,

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from imroc.core.services import ServiceError
 from imroc.core.suppression import suppress_row
 from imroc.workforce import figures, services
 from imroc.workforce.models import StaffSurvey, SupervisionCoverage
@@ -121,7 +122,7 @@ def test_bad_staff_input_is_refused(lead_client, site, wurl):
     )
     assert "North has 10 staff" in text(response)
     assert not StaffSurvey.objects.exists() and not SupervisionCoverage.objects.exists()
-    with pytest.raises(services.WorkforceError):
+    with pytest.raises(ServiceError):
         services.record_supervision_coverage(
             site,
             actor=None,

@@ -15,13 +15,7 @@ from imroc.api import (
     workforce,
 )
 from imroc.api.core import ImrocAPI, TokenAuth, install_error_handlers, responses
-from imroc.assessment.services import AssessmentError
-from imroc.college.services import CollegeError
-from imroc.framework.services import FrameworkError
-from imroc.improvement.services import ImprovementError
-from imroc.measures.services import MeasureError
-from imroc.surveys.services import SurveyError
-from imroc.workforce.services import WorkforceError
+from imroc.core.services import ServiceError
 
 DESCRIPTION = """
 The imroc REST API. Send a personal token, made at `/accounts/tokens/`, as
@@ -42,11 +36,7 @@ api = ImrocAPI(
     auth=TokenAuth(),
 )
 install_error_handlers(api)
-for error_class in (
-    AssessmentError, CollegeError, FrameworkError, ImprovementError, MeasureError, SurveyError,
-    WorkforceError,
-):  # fmt: skip
-    api.add_exception_handler(error_class, lambda request, exc: _service_problem(request, exc))
+api.add_exception_handler(ServiceError, lambda request, exc: _service_problem(request, exc))
 
 
 def _service_problem(request, exc):

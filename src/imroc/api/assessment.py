@@ -23,6 +23,7 @@ from imroc.api.core import (
 )
 from imroc.assessment import queries, services
 from imroc.assessment.models import AssessmentRound
+from imroc.core.services import ServiceError
 from imroc.framework import queries as framework_queries
 from imroc.programme import queries as programme_queries
 from imroc.programme.access import SiteAccess
@@ -141,7 +142,7 @@ def start_round(request, site: str, payload: RoundIn):
     framework = framework_queries.current_version(obj.programme.framework_key)
     try:
         started = services.start_round(obj, title=payload.title, held_on=payload.held_on, framework=framework, actor=request.user)  # fmt: skip
-    except services.AssessmentError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return Status(201, round_out(queries.site_round(obj, started.public_id)))
 
@@ -204,7 +205,7 @@ def save_ratings(request, site: str, round: UUID, payload: RatingsIn):
         saved = services.save_ratings(
             assessment_round, group=group, entries=entries, actor=request.user
         )
-    except services.AssessmentError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return [rating_out(r) for r in saved]
 

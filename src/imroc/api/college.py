@@ -27,6 +27,7 @@ from imroc.api.core import (
 from imroc.api.improvement import ChimeTag
 from imroc.college import queries, services
 from imroc.college.models import College, Course
+from imroc.core.services import ServiceError
 from imroc.framework import queries as framework_queries
 from imroc.programme.access import SiteAccess
 
@@ -223,7 +224,7 @@ def create_course(request, site: str, payload: CourseIn):
         course = services.create_course(
             college, actor=request.user, **_challenge(obj, payload.dict())
         )
-    except services.CollegeError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return Status(201, course_out(queries.course(college, course.public_id)))
 
@@ -253,7 +254,7 @@ def update_course(request, site: str, course: UUID, payload: CoursePatch):
         services.update_course(
             target, actor=request.user, expected_version=expected, **_challenge(obj, fields)
         )
-    except services.CollegeError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return course_out(queries.course(college, course))
 
@@ -305,7 +306,7 @@ def enrol_learner(request, site: str, run: UUID, payload: EnrolmentIn):
             target, actor=request.user, by_staff=True,
             base_url=request.build_absolute_uri("/"), **payload.dict(),
         )  # fmt: skip
-    except services.CollegeError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     enrolment = queries.run_enrolment(target, result.enrolment.public_id)
     return Status(201 if result.new else 200, enrolment_out(enrolment))
@@ -323,6 +324,6 @@ def update_enrolment(request, site: str, run: UUID, enrolment: UUID, payload: En
         services.cancel_enrolment(
             found_one, actor=request.user, base_url=request.build_absolute_uri("/")
         )
-    except services.CollegeError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return enrolment_out(queries.run_enrolment(target, enrolment))

@@ -24,6 +24,7 @@ from imroc.api.core import (
     text,
     user_ref,
 )
+from imroc.core.services import ServiceError
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries, services
 from imroc.improvement.models import Goal, PdsaCycle
@@ -227,7 +228,7 @@ def create_goal(request, site: str, payload: GoalIn):
     fields["co_lead"] = _person(payload.co_lead, "co_lead")
     try:
         goal = services.create_goal(obj, actor=request.user, **fields)
-    except services.ImprovementError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return Status(201, goal_out(queries.site_goal(obj, goal.public_id)))
 
@@ -260,7 +261,7 @@ def update_goal(request, site: str, goal: UUID, payload: GoalPatch):
         services.adjust_goal(
             target, actor=request.user, expected_version=expected, reason=reason, **fields
         )
-    except services.ImprovementError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return goal_out(queries.site_goal(obj, goal))
 
@@ -295,7 +296,7 @@ def create_cycle(request, site: str, goal: UUID, payload: CycleIn):
         previous = found(queries.goal_cycle(target, previous), "previous cycle")
     try:
         cycle = services.start_cycle(target, actor=request.user, previous=previous, **plan)
-    except services.ImprovementError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return Status(201, cycle_out(queries.goal_cycle(target, cycle.public_id)))
 
@@ -327,6 +328,6 @@ def update_cycle(request, site: str, goal: UUID, cycle: UUID, payload: CyclePatc
             raise ProblemError(422, f"{name} cannot be null.", [{"loc": ["body", name], "msg": "Cannot be null.", "row": None}])  # fmt: skip
     try:
         services.update_cycle(stored, actor=request.user, expected_version=expected, **fields)
-    except services.ImprovementError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return cycle_out(queries.goal_cycle(target, cycle))

@@ -25,6 +25,7 @@ from imroc.api.core import (
     user_ref,
 )
 from imroc.api.improvement import UserRef
+from imroc.core.services import ServiceError
 from imroc.framework import queries as framework_queries
 from imroc.measures import queries, services
 from imroc.measures.models import DataPoint, Measure
@@ -254,7 +255,7 @@ def create_measure(request, site: str, payload: MeasureIn):
         fields.pop("chart_type")
     try:
         measure = services.create_measure(obj, actor=request.user, **fields)
-    except services.MeasureError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return Status(201, measure_out(queries.site_measure(obj, measure.public_id)))
 
@@ -281,7 +282,7 @@ def update_measure(request, site: str, measure: UUID, payload: MeasurePatch):
     fields = _site_fields(obj, fields)
     try:
         services.update_measure(target, actor=request.user, expected_version=expected, **fields)
-    except services.MeasureError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return measure_out(queries.site_measure(obj, measure))
 
@@ -315,7 +316,7 @@ def record_point(request, site: str, measure: UUID, payload: PointIn):
     target = _measure(obj, measure)
     try:
         outcome = services.record_point(target, actor=request.user, **payload.dict())
-    except services.MeasureError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     from imroc.measures import parsing
 
@@ -385,7 +386,7 @@ def _bulk(request, site, measure: Measure | None) -> dict:
     except services.BulkUpsertError as error:
         errors = [_row_problem(e["row"], e["field"], e["message"]) for e in error.errors]
         raise ProblemError(422, str(error), errors) from None
-    except services.MeasureError as error:
+    except ServiceError as error:
         raise service_error(error) from None
 
 

@@ -12,15 +12,10 @@ from django.utils.translation import gettext
 
 from imroc.api.models import ApiToken
 from imroc.core import audit
+from imroc.core.services import ServiceError
 
 TOKEN_START = "imroc_"  # noqa: S105 - the visible start of every token, not a secret
 LAST_USED_EVERY = dt.timedelta(minutes=1)
-
-
-class TokenError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def hash_token(raw: str) -> str:
@@ -33,13 +28,13 @@ def create_token(
     """Make a token for a person. Returns the stored token and the secret, which is never kept."""
     name = (name or "").strip()
     if not name:
-        raise TokenError(
+        raise ServiceError(
             gettext("Say what the token is for, such as “monthly data upload”."), "name"
         )
     if scope not in ApiToken.Scope.values:
-        raise TokenError(gettext("Choose read only, or read and write."), "scope")
+        raise ServiceError(gettext("Choose read only, or read and write."), "scope")
     if expires_at is not None and expires_at <= timezone.now():
-        raise TokenError(gettext("The expiry date must be in the future."), "expires_at")
+        raise ServiceError(gettext("The expiry date must be in the future."), "expires_at")
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():

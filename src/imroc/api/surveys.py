@@ -20,6 +20,7 @@ from imroc.api.core import (
     site_for,
     text,
 )
+from imroc.core.services import ServiceError
 from imroc.programme.access import SiteAccess
 from imroc.surveys import engine, queries, services
 from imroc.surveys.forms import PaperForm
@@ -227,7 +228,7 @@ def create_paper_response(request, site: str, instrument: UUID, payload: PaperRe
             obj, version, actor=request.user, raw=payload.answers,
             completed_on=payload.completed_on, respondent=respondent,
         )  # fmt: skip
-    except services.SurveyError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     except services.AnswerError as error:
         raise ProblemError(

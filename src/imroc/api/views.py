@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from imroc.accounts.reauth import requires_recent_auth
 from imroc.api import services
 from imroc.api.forms import TokenForm
+from imroc.core.services import ServiceError
 from imroc.programme.access import signed_in_view
 
 
@@ -34,8 +35,8 @@ def token_create(request):
                 request.user, actor=request.user, name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"], expires_at=form.expires_at(),
             )  # fmt: skip
-        except services.TokenError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except ServiceError as error:
+            error.show_on(form)
         else:
             return render(request, "api/token_created.html", {"token": token, "secret": raw})
     return render(request, "api/token_form.html", {"form": form})

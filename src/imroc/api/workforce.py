@@ -27,6 +27,7 @@ from imroc.api.core import (
     site_for,
     text,
 )
+from imroc.core.services import ServiceError
 from imroc.programme.access import SiteAccess
 from imroc.workforce import queries, services
 
@@ -269,7 +270,7 @@ def create_post(request, site: str, cohort: UUID, payload: PostIn):
     target = _cohort(request, site, cohort, SiteAccess.EDIT)
     try:
         post = services.add_post(target, actor=request.user, **_team(target.site, payload.dict()))
-    except services.WorkforceError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return Status(201, post_out(queries.cohort_post(target, post.public_id)))
 
@@ -293,6 +294,6 @@ def update_post(request, site: str, cohort: UUID, post: UUID, payload: PostPatch
         services.update_post(
             found_one, actor=request.user, expected_version=expected, **_team(target.site, fields)
         )
-    except services.WorkforceError as error:
+    except ServiceError as error:
         raise service_error(error) from None
     return post_out(queries.cohort_post(target, post))

@@ -19,17 +19,9 @@ from imroc.assessment.models import (
     TeamReview,
 )
 from imroc.core import audit
-from imroc.core.services import StaleEditError, save_versioned
+from imroc.core.services import ServiceError, StaleEditError, save_versioned
 from imroc.framework.models import Challenge, FrameworkVersion
 from imroc.programme.models import Site, StakeholderGroup, Team
-
-
-class AssessmentError(Exception):
-    """A change that breaks a rule, with a message for the person who asked for it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -46,14 +38,14 @@ def start_round(
     site: Site, *, title: str, held_on: dt.date, framework: FrameworkVersion | None, actor
 ) -> AssessmentRound:
     if framework is None:
-        raise AssessmentError(
+        raise ServiceError(
             _("The programme has not published a framework yet, so a round cannot start.")
         )
     with transaction.atomic():
         Site.objects.select_for_update().filter(pk=site.pk).first()  # one round starts at a time
         open_round = site.assessment_rounds.filter(status=AssessmentRound.Status.OPEN).first()
         if open_round is not None:
-            raise AssessmentError(
+            raise ServiceError(
                 _(
                     "“%(round)s” is still open. Agree its consensus and close it before "
                     "starting a new round."
@@ -79,18 +71,18 @@ def start_round(
 
 def _require_open(assessment_round: AssessmentRound) -> None:
     if not assessment_round.is_open:
-        raise AssessmentError(_("This round is closed, so it cannot be changed."))
+        raise ServiceError(_("This round is closed, so it cannot be changed."))
 
 
 def _check_challenges(assessment_round: AssessmentRound, entries: list[LevelEntry]) -> None:
     for entry in entries:
         if entry.challenge.framework_version_id != assessment_round.framework_version_id:
-            raise AssessmentError(
+            raise ServiceError(
                 _("%(challenge)s is not part of this round's framework.")
                 % {"challenge": entry.challenge}
             )
         if not 0 <= entry.level <= 3:
-            raise AssessmentError(_("A stage must be between 'not yet started' and 3."))
+            raise ServiceError(_("A stage must be between 'not yet started' and 3."))
 
 
 def _save_levels(
@@ -132,9 +124,7 @@ def save_ratings(
 ) -> list[Rating]:
     """Save one group's ratings. All or nothing: a stale rating refuses the whole save."""
     if group not in StakeholderGroup.values:
-        raise AssessmentError(
-            _("'%(group)s' is not a stakeholder group.") % {"group": group}, "group"
-        )
+        raise ServiceError(_("'%(group)s' is not a stakeholder group.") % {"group": group}, "group")
     with transaction.atomic():
         assessment_round = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
         existing = {
@@ -195,7 +185,7 @@ def close_round(assessment_round: AssessmentRound, *, actor) -> AssessmentRound:
             if c.pk not in agreed
         ]
         if missing:
-            raise AssessmentError(
+            raise ServiceError(
                 _(
                     "Agree a stage for every challenge before closing the round. "
                     "Still to agree: %(challenges)s."
@@ -259,9 +249,9 @@ def set_team_priorities(
 ) -> list[TeamPriority]:
     """Reset the team's top priorities: at most three, each challenge once."""
     if len(priorities) > 3:
-        raise AssessmentError(_("A team can have no more than three priorities at a time."))
+        raise ServiceError(_("A team can have no more than three priorities at a time."))
     if len({c.pk for c, _aim in priorities}) != len(priorities):
-        raise AssessmentError(_("Each priority must be a different challenge."))
+        raise ServiceError(_("Each priority must be a different challenge."))
     with transaction.atomic():
         current = list(team.priorities.select_for_update().filter(ended_on__isnull=True))
         before = [{"rank": p.rank, "challenge": p.challenge.slug, "aim": p.aim} for p in current]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,23 +24,19 @@ from imroc.assessment.forms import (
 from imroc.assessment.presenters import present_round
 from imroc.assessment.tables import ratings_table, rounds_table
 from imroc.core import tables
-from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
+from imroc.core.access import found_or_404
+from imroc.core.form_views import handle_form
+from imroc.core.services import STALE_EDIT_MESSAGE, ServiceError, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.programme import queries as programme_queries
 from imroc.programme.access import SiteAccess, site_view
 from imroc.programme.models import StakeholderGroup
 
 
-def _round_or_404(site, public_id):
-    found = queries.site_round(site, public_id)
-    if found is None:
-        raise Http404("No such round")
-    return found
-
-
 def _round_url(assessment_round):
-    return redirect(
-        "assessment:round", site=assessment_round.site.slug, round=assessment_round.public_id
+    return reverse(
+        "assessment:round",
+        kwargs={"site": assessment_round.site.slug, "round": assessment_round.public_id},
     )
 
 
@@ -63,30 +59,34 @@ def round_list(request):
 @require_http_methods(["GET", "POST"])
 def round_start(request):
     form = StartRoundForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            started = services.start_round(
-                request.site,
-                framework=framework_queries.current_version(request.site.programme.framework_key),
-                actor=request.user,
-                **form.cleaned_data,
-            )
-        except services.AssessmentError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(
-                request,
-                _("Started “%(round)s”. Each group can now give its ratings.")
-                % {"round": started.title},
-            )
-            return _round_url(started)
+
+    def save(form):
+        return services.start_round(
+            request.site,
+            framework=framework_queries.current_version(request.site.programme.framework_key),
+            actor=request.user,
+            **form.cleaned_data,
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda started: (
+            _("Started “%(round)s”. Each group can now give its ratings.")
+            % {"round": started.title},
+            _round_url(started),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "assessment/round_start.html", {"site": request.site, "form": form})
 
 
 @site_view()
 def round_detail(request, round):
     site = request.site
-    assessment_round = _round_or_404(site, round)
+    assessment_round = found_or_404(queries.site_round(site, round), "round")
     if tables.wants_export(request):
         return tables.export(request, ratings_table(
             assessment_round, queries.round_ratings(assessment_round),
@@ -130,10 +130,10 @@ def _rating_group(request):
 @site_view(SiteAccess.CONTRIBUTE)
 @require_http_methods(["GET", "POST"])
 def round_rate(request, round):
-    assessment_round = _round_or_404(request.site, round)
+    assessment_round = found_or_404(queries.site_round(request.site, round), "round")
     if not assessment_round.is_open:
         messages.error(request, _("This round is closed, so its ratings cannot change."))
-        return _round_url(assessment_round)
+        return redirect(_round_url(assessment_round))
     group, group_form = _rating_group(request)
     context = {"site": request.site, "round": assessment_round, "group_form": group_form}
     if group is None:
@@ -157,7 +157,7 @@ def round_rate(request, round):
         except StaleEditError:
             form.add_error(None, STALE_EDIT_MESSAGE)
             form.refresh_versions(current())
-        except services.AssessmentError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -165,7 +165,7 @@ def round_rate(request, round):
                 _("Saved the %(group)s ratings.")
                 % {"group": str(StakeholderGroup(group).label).lower()},
             )
-            return _round_url(assessment_round)
+            return redirect(_round_url(assessment_round))
     context.update(form=form, group=group, group_label=StakeholderGroup(group).label)
     return render(request, "assessment/round_rate.html", context)
 
@@ -173,10 +173,10 @@ def round_rate(request, round):
 @site_view(SiteAccess.EDIT)
 @require_http_methods(["GET", "POST"])
 def round_consensus(request, round):
-    assessment_round = _round_or_404(request.site, round)
+    assessment_round = found_or_404(queries.site_round(request.site, round), "round")
     if not assessment_round.is_open:
         messages.error(request, _("This round is closed, so its consensus cannot change."))
-        return _round_url(assessment_round)
+        return redirect(_round_url(assessment_round))
     challenges = framework_queries.grid(assessment_round.framework_version)[1]
     ratings = list(queries.round_ratings(assessment_round))
 
@@ -195,11 +195,11 @@ def round_consensus(request, round):
         except StaleEditError:
             form.add_error(None, STALE_EDIT_MESSAGE)
             form.refresh_versions(current())
-        except services.AssessmentError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Saved the agreed stages."))
-            return _round_url(assessment_round)
+            return redirect(_round_url(assessment_round))
     by_challenge = {}
     for rating in ratings:
         by_challenge.setdefault(rating.challenge_id, []).append(rating)
@@ -218,13 +218,19 @@ def round_consensus(request, round):
 @site_view(SiteAccess.EDIT)
 @require_http_methods(["GET", "POST"])
 def round_attendance(request, round):
-    assessment_round = _round_or_404(request.site, round)
+    assessment_round = found_or_404(queries.site_round(request.site, round), "round")
     initial = dict(assessment_round.attendance.values_list("stakeholder_group", "count"))
     form = AttendanceForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.record_attendance(assessment_round, counts=form.counts(), actor=request.user)
-        messages.success(request, _("Saved who took part."))
-        return _round_url(assessment_round)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.record_attendance(
+            assessment_round, counts=form.counts(), actor=request.user
+        ),
+        done=lambda result: (_("Saved who took part."), _round_url(assessment_round)),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "assessment/round_attendance.html",
@@ -235,30 +241,23 @@ def round_attendance(request, round):
 @site_view(SiteAccess.EDIT)
 @require_POST
 def round_close(request, round):
-    assessment_round = _round_or_404(request.site, round)
+    assessment_round = found_or_404(queries.site_round(request.site, round), "round")
     try:
         services.close_round(assessment_round, actor=request.user)
-    except services.AssessmentError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request, _("Closed the round. Its agreed stages are now on the dashboard.")
         )
-    return _round_url(assessment_round)
+    return redirect(_round_url(assessment_round))
 
 
 # --- Team TRIP -----------------------------------------------------------------------------
 
 
-def _team_or_404(site, slug):
-    team = programme_queries.site_team(site, slug)
-    if team is None:
-        raise Http404("No such team")
-    return team
-
-
 def _team_url(team):
-    return redirect("sites:team", site=team.site.slug, team=team.slug)
+    return reverse("sites:team", kwargs={"site": team.site.slug, "team": team.slug})
 
 
 def _current_challenges(site):
@@ -269,7 +268,7 @@ def _current_challenges(site):
 @site_view(SiteAccess.EDIT)
 @require_http_methods(["GET", "POST"])
 def trip_resources(request, team):
-    team = _team_or_404(request.site, team)
+    team = found_or_404(programme_queries.site_team(request.site, team), "team")
     resources = queries.team_resources(team)
     initial = {"people": "", "strengths": "", "links": "", "version": 0}
     if resources:
@@ -277,20 +276,26 @@ def trip_resources(request, team):
             "version": resources.version
         }
     form = TeamResourcesForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.save_team_resources(
-                team, actor=request.user, expected_version=form.cleaned_data["version"], **data
-            )
-        except StaleEditError:
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            latest = queries.team_resources(team)
-            form.data = form.data.copy()
-            form.data["version"] = latest.version if latest else 0
-        else:
-            messages.success(request, _("Saved the team's resources."))
-            return _team_url(team)
+        return services.save_team_resources(
+            team, actor=request.user, expected_version=form.cleaned_data["version"], **data
+        )
+
+    def latest_version():
+        latest = queries.team_resources(team)
+        return latest.version if latest else 0
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (_("Saved the team's resources."), _team_url(team)),
+        latest_version=latest_version,
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "assessment/trip_form.html",
@@ -301,26 +306,34 @@ def trip_resources(request, team):
 @site_view(SiteAccess.EDIT)
 @require_http_methods(["GET", "POST"])
 def trip_benchmark(request, team):
-    team = _team_or_404(request.site, team)
+    team = found_or_404(programme_queries.site_team(request.site, team), "team")
     challenges = _current_challenges(request.site)
     if not challenges:
         messages.error(request, _("The programme has not published a framework yet."))
-        return _team_url(team)
+        return redirect(_team_url(team))
     latest = {
         b.challenge_id: (b.level, b.notes, None) for b in queries.latest_team_benchmarks(team)
     }
     form = TeamBenchmarkForm(
         request.POST if request.method == "POST" else None, challenges=challenges, current=latest
     )
-    if request.method == "POST" and form.is_valid():
-        services.benchmark_team(
+
+    def save(form):
+        return services.benchmark_team(
             team,
             assessed_on=form.cleaned_data["assessed_on"],
             levels={e.challenge: (e.level, e.text) for e in form.entries()},
             actor=request.user,
         )
-        messages.success(request, _("Saved the team's benchmark."))
-        return _team_url(team)
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (_("Saved the team's benchmark."), _team_url(team)),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "assessment/trip_benchmark.html",
@@ -331,7 +344,7 @@ def trip_benchmark(request, team):
 @site_view(SiteAccess.EDIT)
 @require_http_methods(["GET", "POST"])
 def trip_priorities(request, team):
-    team = _team_or_404(request.site, team)
+    team = found_or_404(programme_queries.site_team(request.site, team), "team")
     challenges = _current_challenges(request.site)
     initial = {}
     for p in queries.team_priorities(team):
@@ -340,16 +353,16 @@ def trip_priorities(request, team):
     form = TeamPrioritiesForm(
         request.POST if request.method == "POST" else None, challenges=challenges, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_team_priorities(
-                team, priorities=form.priorities, on=timezone.localdate(), actor=request.user
-            )
-        except services.AssessmentError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Saved the team's priorities."))
-            return _team_url(team)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.set_team_priorities(
+            team, priorities=form.priorities, on=timezone.localdate(), actor=request.user
+        ),
+        done=lambda result: (_("Saved the team's priorities."), _team_url(team)),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "assessment/trip_form.html",
@@ -365,12 +378,16 @@ def trip_priorities(request, team):
 @site_view(SiteAccess.EDIT)
 @require_http_methods(["GET", "POST"])
 def trip_review(request, team):
-    team = _team_or_404(request.site, team)
+    team = found_or_404(programme_queries.site_team(request.site, team), "team")
     form = TeamReviewForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.review_team(team, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved the review."))
-        return _team_url(team)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.review_team(team, actor=request.user, **form.cleaned_data),
+        done=lambda result: (_("Saved the review."), _team_url(team)),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "assessment/trip_form.html",

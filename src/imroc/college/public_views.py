@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 from imroc.college import forms, presenters, queries, services, tokens
 from imroc.college.access import public_college_view
 from imroc.college.views import _export_response
+from imroc.core.access import found_or_404
+from imroc.core.services import ServiceError
 
 
 def _ctx(request, **extra):
@@ -41,9 +43,7 @@ def prospectus(request):
 
 @public_college_view()
 def course(request, course):
-    course = queries.published_course(request.college, course)
-    if course is None:
-        raise Http404("No such course")
+    course = found_or_404(queries.published_course(request.college, course), "course")
     runs = queries.public_course_runs(course)
     for run in runs:
         run.places_text = presenters.places_text(run)
@@ -53,9 +53,7 @@ def course(request, course):
 @public_college_view()
 @require_http_methods(["GET", "POST"])
 def enrol(request, run):
-    run = queries.public_run(request.college, run)
-    if run is None:
-        raise Http404("No such course run")
+    run = found_or_404(queries.public_run(request.college, run), "course run")
     form = forms.EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         key = form.cleaned_data["idempotency_key"]
@@ -64,8 +62,8 @@ def enrol(request, run):
                 run, actor=services.LEARNER_ACTOR, base_url=request.build_absolute_uri("/"),
                 **form.cleaned_data,
             )  # fmt: skip
-        except services.CollegeError as error:
-            form.add_error(error.field, str(error))
+        except ServiceError as error:
+            error.show_on(form)
         else:
             if result.new or (key and result.enrolment.idempotency_key == key):
                 # The same browser sent the form again: show it the same confirmation.
@@ -115,7 +113,7 @@ def feedback(request, feedback_token):
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_feedback(invite, answers=form.answers(), comment=form.cleaned_data["comment"])  # fmt: skip
-        except services.CollegeError:
+        except ServiceError:
             return render(request, "college/public/feedback_done.html", _ctx(request, run=run, already=True))  # fmt: skip
         return render(request, "college/public/feedback_done.html", _ctx(request, run=run, already=False))  # fmt: skip
     return render(request, "college/public/feedback.html", _ctx(request, run=run, form=form))
@@ -129,8 +127,8 @@ def my_data_request(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.send_data_link(request.college, contact=form.cleaned_data["contact"], base_url=request.build_absolute_uri("/"))  # fmt: skip
-        except services.CollegeError as error:
-            form.add_error(error.field, str(error))
+        except ServiceError as error:
+            error.show_on(form)
         else:
             sent = True
     return render(

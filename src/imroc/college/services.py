@@ -35,7 +35,7 @@ from imroc.college.models import (
 )
 from imroc.core import audit
 from imroc.core.audit import SystemActor
-from imroc.core.services import StaleEditError, save_versioned
+from imroc.core.services import ServiceError, StaleEditError, save_versioned, update_versioned
 from imroc.programme.models import Site
 
 LEARNER_ACTOR = SystemActor("learner")  # a learner acting through a private link or public form
@@ -49,21 +49,13 @@ TRAINER_FIELDS = ["name", "kind", "lived_experience", "training_status", "traine
 RUN_FIELDS = ["term", "capacity", "peer_trainer", "practitioner_trainer", "enrolment_open", "cancelled"]  # fmt: skip
 
 
-class CollegeError(Exception):
-    """A change that breaks a rule, with a message for the person who asked for it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
 # --- The college --------------------------------------------------------------------------------
 
 
 def set_up_college(site: Site, *, actor, **fields) -> College:
     with transaction.atomic():
         if College.objects.filter(site=site).exists():
-            raise CollegeError(gettext("This site already has a recovery college."))
+            raise ServiceError(gettext("This site already has a recovery college."))
         college = College.objects.create(site=site, **fields)
         audit.record(
             actor,
@@ -75,29 +67,15 @@ def set_up_college(site: Site, *, actor, **fields) -> College:
     return college
 
 
-def _update_versioned(obj, *, actor, expected_version, fields, names, action, site):
-    with transaction.atomic():
-        stored = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
-        if stored.version != expected_version:
-            raise StaleEditError(obj)
-        before = audit.snapshot(stored, names)
-        for name, value in fields.items():
-            setattr(obj, name, value)
-        save_versioned(obj, expected_version, list(fields))
-        after = audit.snapshot(obj, names)
-        audit.record(
-            actor, action, obj, site=site,
-            before={k: v for k, v in before.items() if after[k] != v},
-            after={k: v for k, v in after.items() if before[k] != v},
-        )  # fmt: skip
-    return obj
-
-
 def update_college(college: College, *, actor, expected_version: int, **fields) -> College:
-    return _update_versioned(
-        college, actor=actor, expected_version=expected_version, fields=fields,
-        names=COLLEGE_FIELDS, action="college.update", site=college.site,
-    )  # fmt: skip
+    return update_versioned(
+        college,
+        actor=actor,
+        expected_version=expected_version,
+        changes=fields,
+        action="college.update",
+        site=college.site,
+    )
 
 
 def upload_fidelity_wording(college: College, *, data: bytes, filename: str, actor) -> None:
@@ -120,7 +98,7 @@ def record_fidelity(
     for component in fidelity.COMPONENTS:
         allowed = [value for value, _ in component.choices]
         if scores.get(component.key) not in allowed:
-            raise CollegeError(fidelity.score_error(component), component.key)
+            raise ServiceError(fidelity.score_error(component), component.key)
     with transaction.atomic():
         check = FidelityCheck.objects.create(
             college=college, done_on=done_on, scores=scores, notes=notes,
@@ -147,10 +125,14 @@ def create_trainer(college: College, *, actor, **fields) -> Trainer:
 
 
 def update_trainer(trainer: Trainer, *, actor, expected_version: int, **fields) -> Trainer:
-    return _update_versioned(
-        trainer, actor=actor, expected_version=expected_version, fields=fields,
-        names=TRAINER_FIELDS, action="trainer.update", site=trainer.college.site,
-    )  # fmt: skip
+    return update_versioned(
+        trainer,
+        actor=actor,
+        expected_version=expected_version,
+        changes=fields,
+        action="trainer.update",
+        site=trainer.college.site,
+    )
 
 
 def create_course(college: College, *, actor, **fields) -> Course:
@@ -164,10 +146,14 @@ def create_course(college: College, *, actor, **fields) -> Course:
 
 
 def update_course(course: Course, *, actor, expected_version: int, **fields) -> Course:
-    return _update_versioned(
-        course, actor=actor, expected_version=expected_version, fields=fields,
-        names=COURSE_FIELDS, action="course.update", site=course.college.site,
-    )  # fmt: skip
+    return update_versioned(
+        course,
+        actor=actor,
+        expected_version=expected_version,
+        changes=fields,
+        action="course.update",
+        site=course.college.site,
+    )
 
 
 def add_coproduction(course: Course, *, actor, **fields) -> CoProduction:
@@ -182,9 +168,9 @@ def add_coproduction(course: Course, *, actor, **fields) -> CoProduction:
 
 def create_term(college: College, *, actor, name: str, starts_on, ends_on) -> Term:
     if ends_on < starts_on:
-        raise CollegeError(gettext("The term must end on or after the day it starts."), "ends_on")
+        raise ServiceError(gettext("The term must end on or after the day it starts."), "ends_on")
     if college.terms.filter(name__iexact=name).exists():
-        raise CollegeError(
+        raise ServiceError(
             gettext("There is already a term with this name. Use another name."), "name"
         )
     with transaction.atomic():
@@ -205,17 +191,17 @@ def _check_trainers(college: College, fields: dict) -> None:
         if trainer is None:
             continue
         if trainer.college_id != college.pk:
-            raise CollegeError(gettext("Choose a trainer from this college."), name)
+            raise ServiceError(gettext("Choose a trainer from this college."), name)
         if trainer.kind != kind:
             message = (
                 gettext("Choose a peer trainer here.")
                 if kind == Trainer.Kind.PEER
                 else gettext("Choose a practitioner trainer here.")
             )
-            raise CollegeError(message, name)
+            raise ServiceError(message, name)
     term = fields.get("term")
     if term is not None and term.college_id != college.pk:
-        raise CollegeError(gettext("Choose a term of this college."), "term")
+        raise ServiceError(gettext("Choose a term of this college."), "term")
 
 
 def trainer_pair_warnings(run: CourseRun) -> list[str]:
@@ -272,11 +258,15 @@ def update_run(
                 "or cancel places first.",
                 taken,
             )
-            raise CollegeError(message % {"count": taken}, "capacity")
-        _update_versioned(
-            run, actor=actor, expected_version=expected_version, fields=fields,
-            names=RUN_FIELDS, action="run.update", site=college.site,
-        )  # fmt: skip
+            raise ServiceError(message % {"count": taken}, "capacity")
+        update_versioned(
+            run,
+            actor=actor,
+            expected_version=expected_version,
+            changes=fields,
+            action="run.update",
+            site=college.site,
+        )
         locked.refresh_from_db()
         promoted = _promote(locked, actor)
     _tell_promoted(promoted, base_url)
@@ -287,9 +277,9 @@ def add_session(
     run: CourseRun, *, actor, starts_at, ends_at, place: str, online_link: str
 ) -> Session:
     if ends_at <= starts_at:
-        raise CollegeError(gettext("The session must end after it starts."), "ends_at")
+        raise ServiceError(gettext("The session must end after it starts."), "ends_at")
     if not place and not online_link:
-        raise CollegeError(gettext("Give a place, an online link, or both."), "place")
+        raise ServiceError(gettext("Give a place, an online link, or both."), "place")
     with transaction.atomic():
         session = Session.objects.create(
             run=run, starts_at=starts_at, ends_at=ends_at, place=place, online_link=online_link
@@ -371,11 +361,11 @@ def enrol(
     try:
         contact_key = contacts.normalise(contact)
     except ValidationError as error:
-        raise CollegeError(error.messages[0], "contact") from None
+        raise ServiceError(error.messages[0], "contact") from None
     if not name.strip():
-        raise CollegeError(gettext("Enter a name, or the name you like to be called."), "name")
+        raise ServiceError(gettext("Enter a name, or the name you like to be called."), "name")
     if not consent:
-        raise CollegeError(
+        raise ServiceError(
             gettext(
                 "Tick the box to agree, so the college can keep your details to arrange your place."
             ),
@@ -395,13 +385,13 @@ def enrol(
             if first is not None:
                 return EnrolResult(first, new=False)
         if locked.cancelled:
-            raise CollegeError(
+            raise ServiceError(
                 gettext("This course run has been cancelled, so it is not taking enrolments.")
             )
         if not by_staff and (
             not locked.enrolment_open or run.course.status != Course.Status.PUBLISHED
         ):
-            raise CollegeError(gettext("This course is not taking enrolments at the moment."))
+            raise ServiceError(gettext("This course is not taking enrolments at the moment."))
         learner = _find_or_add_learner(
             college, contact_key,
             {"name": name.strip(), "contact": contact.strip(), "group": group,
@@ -507,11 +497,11 @@ def record_attendance(session: Session, *, marks: dict[int, str], actor) -> int:
         session.run.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list("id", flat=True)
     )
     if any(status not in allowed for status in marks.values()):
-        raise CollegeError(
+        raise ServiceError(
             gettext("Choose came, absent, did not come or not expected for each person.")
         )
     if set(marks) - enrolled:
-        raise CollegeError(gettext("The register has changed since you opened it. Open it again."))
+        raise ServiceError(gettext("The register has changed since you opened it. Open it again."))
     with transaction.atomic():
         current = {
             a.enrolment_id: a
@@ -552,9 +542,9 @@ def save_plan(
     tutor: Trainer | None, next_review_on,
 ) -> LearningPlan:  # fmt: skip
     if tutor is not None and tutor.college_id != learner.college_id:
-        raise CollegeError(gettext("Choose a tutor from this college."), "tutor")
+        raise ServiceError(gettext("Choose a tutor from this college."), "tutor")
     if any(c.college_id != learner.college_id for c in courses):
-        raise CollegeError(gettext("Choose courses from this college."), "courses")
+        raise ServiceError(gettext("Choose courses from this college."), "courses")
     with transaction.atomic():
         plan = LearningPlan.objects.select_for_update().filter(learner=learner).first()
         if plan is None:
@@ -627,7 +617,7 @@ def submit_feedback(
     with transaction.atomic():
         stored = FeedbackInvite.objects.select_for_update().get(pk=invite.pk)
         if stored.used_at is not None:
-            raise CollegeError(gettext("This questionnaire has already been answered. Thank you."))
+            raise ServiceError(gettext("This questionnaire has already been answered. Thank you."))
         run = invite.enrolment.run
         response = FeedbackResponse.objects.create(run=run, comment=comment.strip(), **answers)
         stored.used_at = timezone.now()
@@ -691,7 +681,7 @@ def send_data_link(college: College, *, contact: str, base_url: str = "") -> Non
     try:
         key = contacts.normalise(contact)
     except ValidationError as error:
-        raise CollegeError(error.messages[0], "contact") from None
+        raise ServiceError(error.messages[0], "contact") from None
     learner = college.learners.filter(contact_key=key, erased_at__isnull=True).first()
     if learner is None:
         return
@@ -721,7 +711,7 @@ def _anonymise(learner: Learner, now) -> None:
 def erase_learner(learner: Learner, *, actor, reason: str) -> None:
     """Erase a learner on request. Their enrolments and attendance stay, as anonymous counts."""
     if not reason.strip():
-        raise CollegeError(
+        raise ServiceError(
             gettext("Say why, for example 'asked by the learner on 3 May'."), "reason"
         )
     with transaction.atomic():

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,7 +29,9 @@ from imroc.college.tables import (
     trainers_table,
 )
 from imroc.core import suppression, tables
-from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
+from imroc.core.access import found_or_404
+from imroc.core.form_views import handle_form
+from imroc.core.services import ServiceError
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries as improvement_queries
 from imroc.programme.access import SiteAccess, site_view
@@ -45,35 +48,8 @@ def _form_page(request, form, *, title, intro="", submit, cancel, extra=None):
     })  # fmt: skip
 
 
-def _stale(form, version):
-    form.add_error(None, STALE_EDIT_MESSAGE)
-    form.data = form.data.copy()
-    form.data["version"] = version
-
-
-def _home_url(request):
-    return redirect("college:home", site=request.site.slug)
-
-
-def _course_or_404(college, public_id):
-    course = queries.course(college, public_id)
-    if course is None:
-        raise Http404("No such course")
-    return course
-
-
-def _run_or_404(college, public_id):
-    run = queries.run(college, public_id)
-    if run is None:
-        raise Http404("No such run")
-    return run
-
-
-def _learner_or_404(college, public_id):
-    learner = queries.learner(college, public_id)
-    if learner is None:
-        raise Http404("No such learner")
-    return learner
+def _url(request, name, **kwargs):
+    return reverse(f"college:{name}", kwargs={"site": request.site.slug, **kwargs})
 
 
 def _can_see_contacts(request) -> bool:
@@ -110,22 +86,25 @@ def college_settings(request):
     if college is not None:
         initial = {f: getattr(college, f) for f in services.COLLEGE_FIELDS} | {"version": college.version}  # fmt: skip
     form = forms.CollegeForm(_post(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            if college is None:
-                services.set_up_college(request.site, actor=request.user, **fields)
-            else:
-                services.update_college(
-                    college, actor=request.user, expected_version=form.cleaned_data["version"] or 0, **fields
-                )  # fmt: skip
-        except StaleEditError:
-            _stale(form, queries.site_college(request.site).version)
-        except services.CollegeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, _("Saved the college's details."))
-            return _home_url(request)
+        if college is None:
+            return services.set_up_college(request.site, actor=request.user, **fields)
+        expected_version = form.cleaned_data["version"] or 0
+        return services.update_college(
+            college, actor=request.user, expected_version=expected_version, **fields
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (_("Saved the college's details."), _url(request, "home")),
+        latest_version=lambda: queries.site_college(request.site).version,
+    )
+    if response is not None:
+        return response
     return _form_page(
         request, form, title=_("Set up the recovery college") if college is None else _("College details"),
         intro=_("A recovery college is run jointly by staff and people with lived experience."),
@@ -153,9 +132,7 @@ def trainer_edit(request, trainer=None):
     college = college_or_404(request)
     obj = None
     if trainer is not None:
-        obj = queries.trainer(college, trainer)
-        if obj is None:
-            raise Http404("No such trainer")
+        obj = found_or_404(queries.trainer(college, trainer), "trainer")
     initial = {"active": True}
     if obj is not None:
         initial = {f: getattr(obj, f) for f in services.TRAINER_FIELDS if f != "user"} | {
@@ -164,20 +141,25 @@ def trainer_edit(request, trainer=None):
     form = forms.TrainerForm(
         _post(request), initial=initial, people=improvement_queries.site_people_users(request.site)
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            if obj is None:
-                services.create_trainer(college, actor=request.user, **fields)
-            else:
-                services.update_trainer(
-                    obj, actor=request.user, expected_version=form.cleaned_data["version"] or 0, **fields
-                )  # fmt: skip
-        except StaleEditError:
-            _stale(form, queries.trainer(college, obj.public_id).version)
-        else:
-            messages.success(request, _("Saved the trainer."))
-            return redirect("college:trainers", site=request.site.slug)
+        if obj is None:
+            return services.create_trainer(college, actor=request.user, **fields)
+        expected_version = form.cleaned_data["version"] or 0
+        return services.update_trainer(
+            obj, actor=request.user, expected_version=expected_version, **fields
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (_("Saved the trainer."), _url(request, "trainers")),
+        latest_version=lambda: queries.trainer(college, obj.public_id).version,
+    )
+    if response is not None:
+        return response
     return _form_page(
         request, form, title=_("Add a trainer") if obj is None else _("Change %(name)s") % {"name": obj.name},
         intro=_("Every course is designed and delivered by a peer trainer, who brings lived experience, "
@@ -197,7 +179,7 @@ def _challenges(request, also=None):
 @require_http_methods(["GET", "POST"])
 def course_edit(request, course=None):
     college = college_or_404(request)
-    obj = _course_or_404(college, course) if course is not None else None
+    obj = found_or_404(queries.course(college, course), "course") if course is not None else None
     initial = {
         "status": Course.Status.DRAFT,
         "completion_value": 75,
@@ -210,20 +192,30 @@ def course_edit(request, course=None):
     form = forms.CourseForm(
         _post(request), initial=initial, challenges=_challenges(request, obj.challenge_id if obj else None)
     )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            if obj is None:
-                obj = services.create_course(college, actor=request.user, **form.course_fields())
-            else:
-                services.update_course(
-                    obj, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
-                    **form.course_fields(),
-                )  # fmt: skip
-        except StaleEditError:
-            _stale(form, queries.course(college, obj.public_id).version)
-        else:
-            messages.success(request, _("Saved the course."))
-            return redirect("college:course", site=request.site.slug, course=obj.public_id)
+
+    def save(form):
+        if obj is None:
+            return services.create_course(college, actor=request.user, **form.course_fields())
+        services.update_course(
+            obj,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+            **form.course_fields(),
+        )
+        return obj
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda saved: (
+            _("Saved the course."),
+            _url(request, "course", course=saved.public_id),
+        ),
+        latest_version=lambda: queries.course(college, obj.public_id).version,
+    )
+    if response is not None:
+        return response
     return _form_page(
         request, form, title=_("Add a course") if obj is None else _("Change “%(course)s”") % {"course": obj.title},
         intro=_("Write for a learner who may be anxious or new to this: short sentences, everyday words."),
@@ -234,7 +226,7 @@ def course_edit(request, course=None):
 @site_view()
 def course_detail(request, course):
     college = college_or_404(request)
-    course = _course_or_404(college, course)
+    course = found_or_404(queries.course(college, course), "course")
     return render(request, "college/course.html", {
         "site": request.site, "college": college, "course": course,
         "coproduction": queries.course_coproduction(course), "runs": queries.course_runs(course),
@@ -246,7 +238,7 @@ def course_detail(request, course):
 @require_http_methods(["GET", "POST"])
 def coproduction_add(request, course):
     college = college_or_404(request)
-    course = _course_or_404(college, course)
+    course = found_or_404(queries.course(college, course), "course")
     form = forms.CoProductionForm(_post(request))
     if request.method == "POST" and form.is_valid():
         services.add_coproduction(course, actor=request.user, **form.cleaned_data)
@@ -265,14 +257,14 @@ def coproduction_add(request, course):
 def term_create(request):
     college = college_or_404(request)
     form = forms.TermForm(_post(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_term(college, actor=request.user, **form.cleaned_data)
-        except services.CollegeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, _("Added the term."))
-            return _home_url(request)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.create_term(college, actor=request.user, **form.cleaned_data),
+        done=lambda term: (_("Added the term."), _url(request, "home")),
+    )
+    if response is not None:
+        return response
     return _form_page(request, form, title=_("Add a term"), submit=_("Add the term"), cancel=f"/sites/{request.site.slug}/college/")  # fmt: skip
 
 
@@ -291,18 +283,22 @@ def _run_form(request, college, initial):
 @require_http_methods(["GET", "POST"])
 def run_create(request, course):
     college = college_or_404(request)
-    course = _course_or_404(college, course)
+    course = found_or_404(queries.course(college, course), "course")
     form = _run_form(request, college, {"capacity": 16, "enrolment_open": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = services.create_run(course, actor=request.user, **form.run_fields())
-        except services.CollegeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            for warning in services.trainer_pair_warnings(run):
-                messages.warning(request, warning)
-            messages.success(request, _("Added the run. Now add its sessions."))
-            return redirect("college:run", site=request.site.slug, run=run.public_id)
+
+    def done(run):
+        for warning in services.trainer_pair_warnings(run):
+            messages.warning(request, warning)
+        return _("Added the run. Now add its sessions."), _url(request, "run", run=run.public_id)
+
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.create_run(course, actor=request.user, **form.run_fields()),
+        done=done,
+    )
+    if response is not None:
+        return response
     return _form_page(
         request, form, title=_("Run “%(course)s” in a term") % {"course": course.title}, submit=_("Add the run"),
         intro=_("Name a peer trainer and a practitioner trainer: courses are delivered by both, together."),
@@ -314,29 +310,35 @@ def run_create(request, course):
 @require_http_methods(["GET", "POST"])
 def run_edit(request, run):
     college = college_or_404(request)
-    run = _run_or_404(college, run)
+    run = found_or_404(queries.run(college, run), "run")
     initial = {f: getattr(run, f) for f in services.RUN_FIELDS} | {"version": run.version}
     form = _run_form(request, college, initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_run(
-                run, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
-                base_url=request.build_absolute_uri("/"), **form.run_fields(),
-            )  # fmt: skip
-        except StaleEditError:
-            _stale(form, queries.run(college, run.public_id).version)
-        except services.CollegeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, _("Saved the run."))
-            return redirect("college:run", site=request.site.slug, run=run.public_id)
+
+    def save(form):
+        return services.update_run(
+            run,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+            base_url=request.build_absolute_uri("/"),
+            **form.run_fields(),
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (_("Saved the run."), _url(request, "run", run=run.public_id)),
+        latest_version=lambda: queries.run(college, run.public_id).version,
+    )
+    if response is not None:
+        return response
     return _form_page(request, form, title=_("Change the run of “%(course)s”") % {"course": run.course.title}, submit=_("Save the run"), cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/")  # fmt: skip
 
 
 @site_view()
 def run_detail(request, run):
     college = college_or_404(request)
-    run = _run_or_404(college, run)
+    run = found_or_404(queries.run(college, run), "run")
     if tables.wants_export(request) and request.GET.get("table") == "register":
         return _register_export(request, run)
     enrolments = queries.run_enrolments(run)
@@ -379,12 +381,12 @@ def _register_export(request, run):
 @require_http_methods(["GET", "POST"])
 def session_add(request, run):
     college = college_or_404(request)
-    run = _run_or_404(college, run)
+    run = found_or_404(queries.run(college, run), "run")
     form = forms.SessionForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_session(run, actor=request.user, **form.session_fields())
-        except services.CollegeError as error:
+        except ServiceError as error:
             form.add_error({"ends_at": "ends", "place": "place"}.get(error.field), str(error))
         else:
             messages.success(request, _("Added the session."))
@@ -400,21 +402,30 @@ def session_add(request, run):
 @require_http_methods(["GET", "POST"])
 def register(request, run, session):
     college = college_or_404(request)
-    run = _run_or_404(college, run)
+    run = found_or_404(queries.run(college, run), "run")
     require_register(request, run)
-    session = queries.run_session(run, session)
-    if session is None:
-        raise Http404("No such session")
+    session = found_or_404(queries.run_session(run, session), "session")
     enrolments, marks = queries.session_register(session)
     form = forms.RegisterForm(_post(request), enrolments=enrolments, marks=marks)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.record_attendance(session, marks=form.marks(), actor=request.user)
-        except services.CollegeError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, ngettext("Saved the register (%(count)d change).", "Saved the register (%(count)d changes).", changed) % {"count": changed})  # fmt: skip
-            return redirect("college:register", site=request.site.slug, run=run.public_id, session=session.public_id)  # fmt: skip
+
+    def done(changed):
+        message = ngettext(
+            "Saved the register (%(count)d change).",
+            "Saved the register (%(count)d changes).",
+            changed,
+        ) % {"count": changed}
+        return message, _url(request, "register", run=run.public_id, session=session.public_id)
+
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.record_attendance(
+            session, marks=form.marks(), actor=request.user
+        ),
+        done=done,
+    )
+    if response is not None:
+        return response
     sessions = queries.run_sessions(run)
     index = next(i for i, s in enumerate(sessions) if s.pk == session.pk)
     return render(request, "college/register.html", {
@@ -428,26 +439,32 @@ def register(request, run, session):
 @require_http_methods(["GET", "POST"])
 def staff_enrol(request, run):
     college = college_or_404(request)
-    run = _run_or_404(college, run)
+    run = found_or_404(queries.run(college, run), "run")
     form = forms.EnrolForm(_post(request), staff=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.enrol(
-                run, actor=request.user, by_staff=True, base_url=request.build_absolute_uri("/"), **form.cleaned_data
-            )  # fmt: skip
-        except services.CollegeError as error:
-            form.add_error(error.field, str(error))
+
+    def save(form):
+        return services.enrol(
+            run,
+            actor=request.user,
+            by_staff=True,
+            base_url=request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
+
+    def done(result):
+        e = result.enrolment
+        if not result.new:
+            messages.info(request, _("This learner is already on this run. Nothing was added."))
+            message = ""
+        elif e.status == e.Status.WAITING:
+            message = _("The run is full, so the learner is on the waiting list.")
         else:
-            e = result.enrolment
-            if not result.new:
-                messages.info(request, _("This learner is already on this run. Nothing was added."))
-            elif e.status == e.Status.WAITING:
-                messages.success(
-                    request, _("The run is full, so the learner is on the waiting list.")
-                )
-            else:
-                messages.success(request, _("Enrolled the learner."))
-            return redirect("college:run", site=request.site.slug, run=run.public_id)
+            message = _("Enrolled the learner.")
+        return message, _url(request, "run", run=run.public_id)
+
+    response = handle_form(request, form, save=save, done=done)
+    if response is not None:
+        return response
     return _form_page(request, form, title=_("Enrol a learner on “%(course)s”") % {"course": run.course.title}, submit=_("Enrol"), cancel=f"/sites/{request.site.slug}/college/runs/{run.public_id}/")  # fmt: skip
 
 
@@ -455,10 +472,8 @@ def staff_enrol(request, run):
 @require_http_methods(["GET", "POST"])
 def enrolment_cancel(request, run, enrolment):
     college = college_or_404(request)
-    run = _run_or_404(college, run)
-    enrolment = queries.run_enrolment(run, enrolment)
-    if enrolment is None:
-        raise Http404("No such enrolment")
+    run = found_or_404(queries.run(college, run), "run")
+    enrolment = found_or_404(queries.run_enrolment(run, enrolment), "enrolment")
     if request.method == "POST":
         promoted = services.cancel_enrolment(enrolment, actor=request.user, base_url=request.build_absolute_uri("/"))  # fmt: skip
         if promoted:
@@ -482,7 +497,7 @@ def enrolment_cancel(request, run, enrolment):
 @require_POST
 def feedback_send(request, run):
     college = college_or_404(request)
-    run = _run_or_404(college, run)
+    run = found_or_404(queries.run(college, run), "run")
     count = services.send_feedback_invites(run, actor=request.user, base_url=request.build_absolute_uri("/"))  # fmt: skip
     messages.success(
         request,
@@ -495,7 +510,7 @@ def feedback_send(request, run):
 @site_view()
 def run_feedback(request, run):
     college = college_or_404(request)
-    run = _run_or_404(college, run)
+    run = found_or_404(queries.run(college, run), "run")
     summary, comments = queries.run_feedback(run)
     small_number = suppression.threshold()
     shown = summary["n"] >= small_number
@@ -543,7 +558,7 @@ def _learner_data(learner):
 @site_view()
 def learner_detail(request, learner):
     college = college_or_404(request)
-    learner = _learner_or_404(college, learner)
+    learner = found_or_404(queries.learner(college, learner), "learner")
     services.record_learner_view(learner, actor=request.user)
     enrolments, _attendance, plan, sent = _learner_data(learner)
     for e in enrolments:
@@ -559,7 +574,7 @@ def learner_detail(request, learner):
 @site_view(SiteAccess.EDIT)
 def learner_export(request, learner, fmt):
     college = college_or_404(request)
-    learner = _learner_or_404(college, learner)
+    learner = found_or_404(queries.learner(college, learner), "learner")
     services.record_learner_view(learner, actor=request.user, what=f"export {fmt}")
     data = presenters.learner_export(learner, *_learner_data(learner))
     return _export_response(data, fmt, learner)
@@ -579,7 +594,7 @@ def _export_response(data, fmt, learner):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, learner):
     college = college_or_404(request)
-    learner = _learner_or_404(college, learner)
+    learner = found_or_404(queries.learner(college, learner), "learner")
     plan = queries.learner_plan(learner)
     initial = {}
     if plan is not None:
@@ -591,21 +606,32 @@ def plan_edit(request, learner):
         _post(request), initial=initial, courses=college.courses.exclude(status=Course.Status.DRAFT),
         tutors=queries.active_trainers(college),
     )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
-        try:
-            services.save_plan(
-                learner, actor=request.user, expected_version=data["version"] if plan else None,
-                goals=data["goals"], courses=list(data["courses"]), wants_tutor=data["wants_tutor"],
-                tutor=data["tutor"], next_review_on=data["next_review_on"],
-            )  # fmt: skip
-        except StaleEditError:
-            _stale(form, queries.learner_plan(learner).version)
-        except services.CollegeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, _("Saved the learning plan."))
-            return redirect("college:learner", site=request.site.slug, learner=learner.public_id)
+        return services.save_plan(
+            learner,
+            actor=request.user,
+            expected_version=data["version"] if plan else None,
+            goals=data["goals"],
+            courses=list(data["courses"]),
+            wants_tutor=data["wants_tutor"],
+            tutor=data["tutor"],
+            next_review_on=data["next_review_on"],
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (
+            _("Saved the learning plan."),
+            _url(request, "learner", learner=learner.public_id),
+        ),
+        latest_version=lambda: queries.learner_plan(learner).version,
+    )
+    if response is not None:
+        return response
     return _form_page(
         request, form, title=_("%(name)s's learning plan") % {"name": learner.display_name},
         intro=_("A learning plan is the learner's own: write their goals in their words, with them."),
@@ -617,7 +643,7 @@ def plan_edit(request, learner):
 @require_http_methods(["GET", "POST"])
 def learner_erase(request, learner):
     college = college_or_404(request)
-    learner = _learner_or_404(college, learner)
+    learner = found_or_404(queries.learner(college, learner), "learner")
     form = forms.EraseForm(_post(request))
     if request.method == "POST" and form.is_valid():
         services.erase_learner(learner, actor=request.user, reason=form.cleaned_data["reason"])
@@ -654,17 +680,24 @@ def fidelity_list(request):
 def fidelity_new(request):
     college = college_or_404(request)
     form = forms.FidelityForm(_post(request), wording=college.fidelity_wording, initial={"done_on": timezone.localdate()})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_fidelity(
-                college, actor=request.user, done_on=form.cleaned_data["done_on"],
-                scores=form.scores(), notes=form.cleaned_data["notes"],
-            )  # fmt: skip
-        except services.CollegeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, _("Saved the fidelity self-check."))
-            return redirect("college:fidelity", site=request.site.slug)
+
+    def save(form):
+        return services.record_fidelity(
+            college,
+            actor=request.user,
+            done_on=form.cleaned_data["done_on"],
+            scores=form.scores(),
+            notes=form.cleaned_data["notes"],
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda check: (_("Saved the fidelity self-check."), _url(request, "fidelity")),
+    )
+    if response is not None:
+        return response
     return _form_page(
         request, form, title=_("Fidelity self-check"), submit=_("Save the self-check"),
         intro=_("Seven components are scored 0, 1 or 2; five are typed as type 1 or type 2. "

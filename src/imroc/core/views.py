@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from imroc.core import help
-from imroc.core.access import public_view
+from imroc.core.access import found_or_404, public_view
 
 logger = logging.getLogger(__name__)
 COMPACT = {"separators": (",", ":")}
@@ -68,9 +68,7 @@ def help_index(request):
 @public_view
 @require_GET
 def help_guide(request, guide: str):
-    found = help.BY_SLUG.get(guide)
-    if found is None:
-        raise Http404("No such guide")
+    found = found_or_404(help.BY_SLUG.get(guide), "guide")
     language = help.current_language()
     body = help.guide_template(found, language)
     others = [

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from imroc.core import audit
+from imroc.core.services import ServiceError
 from imroc.framework.fields import raw_text
 from imroc.framework.loader import (
     FrameworkFileError,
@@ -19,10 +20,6 @@ from imroc.framework.loader import (
     parse_translation,
 )
 from imroc.framework.models import Challenge, Descriptor, FrameworkVersion, Stage
-
-
-class FrameworkError(Exception):
-    """A framework action that cannot be done, with a message for the person who asked."""
 
 
 def load_framework(content: bytes, source_name: str, actor) -> FrameworkVersion:
@@ -98,7 +95,7 @@ def publish_version(version: FrameworkVersion, actor) -> FrameworkVersion:
     with transaction.atomic():
         version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
         if version.status != FrameworkVersion.Status.DRAFT:
-            raise FrameworkError(
+            raise ServiceError(
                 gettext("Version %(version)s is not a draft, so it cannot be published.")
                 % {"version": version.version}
             )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from imroc.core import audit
-from imroc.core.services import StaleEditError, save_versioned
+from imroc.core.services import ServiceError, StaleEditError, save_versioned
 from imroc.framework.models import Challenge, FrameworkVersion
 from imroc.improvement.models import Driver, Goal, GoalChange, PdsaCycle, Priority, Review
 from imroc.programme.models import Site, SiteMembership, SiteRole
@@ -32,14 +32,6 @@ CYCLE_FIELDS = [
 ]  # fmt: skip
 
 
-class ImprovementError(Exception):
-    """A change that breaks a rule, with a message for the person who asked for it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
 def _check_people(site: Site, fields: dict) -> None:
     members = dict(
         SiteMembership.objects.filter(
@@ -52,11 +44,11 @@ def _check_people(site: Site, fields: dict) -> None:
         SiteRole.MEMBER,
         SiteRole.PARTNER,
     ):
-        raise ImprovementError(
+        raise ServiceError(
             gettext("The owner must be a lead, member or partner of this site."), "owner"
         )
     if co_lead is not None and members.get(co_lead.pk) != SiteRole.PARTNER:
-        raise ImprovementError(
+        raise ServiceError(
             gettext(
                 "The lived-experience co-lead must be one of this site's lived-experience partners."
             ),
@@ -66,9 +58,7 @@ def _check_people(site: Site, fields: dict) -> None:
 
 def _check_challenge(challenge: Challenge) -> None:
     if challenge.framework_version.status == FrameworkVersion.Status.DRAFT:
-        raise ImprovementError(
-            gettext("Choose a challenge from the framework in use."), "challenge"
-        )
+        raise ServiceError(gettext("Choose a challenge from the framework in use."), "challenge")
 
 
 def choose_priorities(
@@ -76,7 +66,7 @@ def choose_priorities(
 ) -> list[Priority]:
     """Make these challenges the site's priorities: new ones start, dropped ones end today."""
     if not challenges:
-        raise ImprovementError(gettext("Choose at least one challenge to work on."), "challenges")
+        raise ServiceError(gettext("Choose at least one challenge to work on."), "challenges")
     with transaction.atomic():
         current = {
             p.challenge_id: p
@@ -110,7 +100,7 @@ def create_goal(site: Site, *, actor, **fields) -> Goal:
 def adjust_goal(goal: Goal, *, actor, expected_version: int, reason: str, **fields) -> Goal:
     """Change a goal, keeping what it was and why it changed. Refused if someone saved first."""
     if not reason.strip():
-        raise ImprovementError(gettext("Say why the goal is changing."), "reason")
+        raise ServiceError(gettext("Say why the goal is changing."), "reason")
     _check_people(goal.site, fields)
     with transaction.atomic():
         stored = Goal.objects.select_for_update().get(pk=goal.pk)
@@ -122,7 +112,7 @@ def adjust_goal(goal: Goal, *, actor, expected_version: int, reason: str, **fiel
         after = audit.snapshot(goal, GOAL_FIELDS)
         changed = {k for k in after if after[k] != before[k]}
         if not changed:
-            raise ImprovementError(gettext("Nothing has changed. Change the goal, or cancel."))
+            raise ServiceError(gettext("Nothing has changed. Change the goal, or cancel."))
         save_versioned(goal, expected_version, list(fields))
         GoalChange.objects.create(
             goal=goal,
@@ -145,15 +135,15 @@ def add_driver(goal: Goal, *, kind: str, text: str, parent: Driver | None, actor
         Driver.Kind.CHANGE_IDEA: Driver.Kind.SECONDARY,
     }[kind]
     if expected_parent is None and parent is not None:
-        raise ImprovementError(
+        raise ServiceError(
             gettext("A primary driver links straight to the aim, so choose no parent."), "parent"
         )
     if expected_parent is not None and (parent is None or parent.kind != expected_parent):
         if expected_parent == Driver.Kind.PRIMARY:
-            raise ImprovementError(gettext("Link this to a primary driver."), "parent")
-        raise ImprovementError(gettext("Link this to a secondary driver."), "parent")
+            raise ServiceError(gettext("Link this to a primary driver."), "parent")
+        raise ServiceError(gettext("Link this to a secondary driver."), "parent")
     if parent is not None and parent.goal_id != goal.pk:
-        raise ImprovementError(gettext("Link this to part of the same goal's diagram."), "parent")
+        raise ServiceError(gettext("Link this to part of the same goal's diagram."), "parent")
     with transaction.atomic():
         driver = Driver.objects.create(goal=goal, kind=kind, text=text, parent=parent)
         audit.record(
@@ -165,13 +155,9 @@ def add_driver(goal: Goal, *, kind: str, text: str, parent: Driver | None, actor
 
 def start_cycle(goal: Goal, *, actor, previous: PdsaCycle | None = None, **plan) -> PdsaCycle:
     if previous is not None and previous.goal_id != goal.pk:
-        raise ImprovementError(
-            gettext("A cycle can only follow a cycle of the same goal."), "previous"
-        )
+        raise ServiceError(gettext("A cycle can only follow a cycle of the same goal."), "previous")
     if plan["ends_on"] < plan["starts_on"]:
-        raise ImprovementError(
-            gettext("The test must end on or after the day it starts."), "ends_on"
-        )
+        raise ServiceError(gettext("The test must end on or after the day it starts."), "ends_on")
     with transaction.atomic():
         cycle = PdsaCycle.objects.create(goal=goal, previous=previous, **plan)
         audit.record(
@@ -185,17 +171,15 @@ def update_cycle(cycle: PdsaCycle, *, actor, expected_version: int, **fields) ->
     """Record the do, study or act step (or correct the plan). Refused if someone saved first."""
     merged = {**audit.snapshot(cycle, CYCLE_FIELDS), **fields}
     if fields.get("decision") and not (merged.get("study_notes") or "").strip():
-        raise ImprovementError(
+        raise ServiceError(
             gettext("Study the results before deciding to adopt, adapt or abandon."), "decision"
         )
     if (merged.get("study_notes") or "").strip() and not (merged.get("do_notes") or "").strip():
-        raise ImprovementError(
+        raise ServiceError(
             gettext("Record what happened before studying the results."), "study_notes"
         )
     if "ends_on" in fields and "starts_on" in fields and fields["ends_on"] < fields["starts_on"]:
-        raise ImprovementError(
-            gettext("The test must end on or after the day it starts."), "ends_on"
-        )
+        raise ServiceError(gettext("The test must end on or after the day it starts."), "ends_on")
     with transaction.atomic():
         before = audit.snapshot(PdsaCycle.objects.get(pk=cycle.pk), CYCLE_FIELDS)
         for name, value in fields.items():
@@ -216,11 +200,11 @@ def record_review(
 ) -> Review:  # fmt: skip
     """Record a review. For a goal, the decision updates its status and next review date."""
     if goal is not None and goal.site_id != site.pk:
-        raise ImprovementError(gettext("That goal belongs to another site."))
+        raise ServiceError(gettext("That goal belongs to another site."))
     if goal is not None and not decision:
-        raise ImprovementError(gettext("Choose what happens to the goal next."), "decision")
+        raise ServiceError(gettext("Choose what happens to the goal next."), "decision")
     if next_review_on is not None and next_review_on <= held_on:
-        raise ImprovementError(gettext("The next review must be after this one."), "next_review_on")
+        raise ServiceError(gettext("The next review must be after this one."), "next_review_on")
     with transaction.atomic():
         review = Review.objects.create(
             site=site, goal=goal, held_on=held_on, progress_score=progress_score, decision=decision,

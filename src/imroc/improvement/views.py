@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from imroc.core import panels, tables
-from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
+from imroc.core.access import found_or_404
+from imroc.core.form_views import handle_form
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries, services
 from imroc.improvement.forms import (
@@ -34,20 +34,6 @@ def _framework_challenges(site):
     return framework_queries.current_challenges(site.programme.framework_key)
 
 
-def _goal_or_404(site, public_id):
-    goal = queries.site_goal(site, public_id)
-    if goal is None:
-        raise Http404("No such goal")
-    return goal
-
-
-def _cycle_or_404(goal, public_id):
-    cycle = queries.goal_cycle(goal, public_id)
-    if cycle is None:
-        raise Http404("No such cycle")
-    return cycle
-
-
 def _can_change(request, goal) -> bool:
     """Members and leads change any goal; partners change the goals they co-lead."""
     if request.site_access >= SiteAccess.EDIT:
@@ -61,7 +47,14 @@ def _require_change(request, goal) -> None:
 
 
 def _goal_url(goal):
-    return redirect("improvement:goal", site=goal.site.slug, goal=goal.public_id)
+    return reverse("improvement:goal", kwargs={"site": goal.site.slug, "goal": goal.public_id})
+
+
+def _cycle_url(site, goal, cycle):
+    return reverse(
+        "improvement:cycle",
+        kwargs={"site": site.slug, "goal": goal.public_id, "cycle": cycle.public_id},
+    )
 
 
 @site_view()
@@ -94,16 +87,27 @@ def priorities(request):
         challenges=_framework_challenges(site),
         initial={"challenges": current},
     )
-    if request.method == "POST" and form.is_valid():
-        services.choose_priorities(
+
+    def save(form):
+        return services.choose_priorities(
             site,
             challenges=list(form.cleaned_data["challenges"]),
             on=timezone.localdate(),
             reason=form.cleaned_data["reason"],
             actor=request.user,
         )
-        messages.success(request, gettext("Saved the priorities. Now set goals for them."))
-        return redirect("improvement:goals", site=site.slug)
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (
+            gettext("Saved the priorities. Now set goals for them."),
+            reverse("improvement:goals", kwargs={"site": site.slug}),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "improvement/priorities.html", {"site": site, "form": form})
 
 
@@ -118,21 +122,21 @@ def goal_create(request):
         request.POST if request.method == "POST" else None, initial=initial, challenges=_framework_challenges(site),
         people=queries.site_people_users(site), partners=queries.site_partner_users(site),
     )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.create_goal(site, actor=request.user, **form.goal_fields())
-        except services.ImprovementError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, gettext("Added the goal."))
-            return _goal_url(goal)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.create_goal(site, actor=request.user, **form.goal_fields()),
+        done=lambda goal: (gettext("Added the goal."), _goal_url(goal)),
+    )
+    if response is not None:
+        return response
     return render(request, "improvement/goal_form.html", {"site": site, "form": form, "goal": None})
 
 
 @site_view()
 def goal_detail(request, goal):
     site = request.site
-    goal = _goal_or_404(site, goal)
+    goal = found_or_404(queries.site_goal(site, goal), "goal")
     cycles = queries.goal_cycles(goal)
     if tables.wants_export(request):
         return tables.export(request, cycles_table(goal, cycles))
@@ -157,7 +161,7 @@ def goal_detail(request, goal):
 @require_http_methods(["GET", "POST"])
 def goal_adjust(request, goal):
     site = request.site
-    goal = _goal_or_404(site, goal)
+    goal = found_or_404(queries.site_goal(site, goal), "goal")
     _require_change(request, goal)
     initial = {
         name: getattr(goal, name)
@@ -173,24 +177,28 @@ def goal_adjust(request, goal):
         request.POST if request.method == "POST" else None, initial=initial, challenges=_adjust_challenges(site, goal),
         people=queries.site_people_users(site), partners=queries.site_partner_users(site),
     )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.adjust_goal(
-                goal, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
-                reason=form.cleaned_data["reason"], **form.goal_fields(),
-            )  # fmt: skip
-        except StaleEditError:
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            latest = queries.site_goal(site, goal.public_id)
-            form.data = form.data.copy()
-            form.data["version"] = latest.version
-        except services.ImprovementError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(
-                request, gettext("Saved the change. The goal's history shows what changed and why.")
-            )
-            return _goal_url(goal)
+
+    def save(form):
+        return services.adjust_goal(
+            goal,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+            reason=form.cleaned_data["reason"],
+            **form.goal_fields(),
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (
+            gettext("Saved the change. The goal's history shows what changed and why."),
+            _goal_url(goal),
+        ),
+        latest_version=lambda: queries.site_goal(site, goal.public_id).version,
+    )
+    if response is not None:
+        return response
     return render(request, "improvement/goal_form.html", {"site": site, "form": form, "goal": goal})
 
 
@@ -204,20 +212,20 @@ def _adjust_challenges(site, goal):
 @site_view(SiteAccess.CONTRIBUTE)
 @require_http_methods(["GET", "POST"])
 def driver_add(request, goal):
-    goal = _goal_or_404(request.site, goal)
+    goal = found_or_404(queries.site_goal(request.site, goal), "goal")
     _require_change(request, goal)
     form = DriverForm(
         request.POST if request.method == "POST" else None,
         drivers=goal.drivers.exclude(kind="change_idea"),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_driver(goal, actor=request.user, **form.cleaned_data)
-        except services.ImprovementError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, gettext("Added to the driver diagram."))
-            return _goal_url(goal)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.add_driver(goal, actor=request.user, **form.cleaned_data),
+        done=lambda result: (gettext("Added to the driver diagram."), _goal_url(goal)),
+    )
+    if response is not None:
+        return response
     return render(request, "improvement/simple_form.html", {
         "site": request.site, "goal": goal, "form": form, "title": gettext("Add to the driver diagram"),
         "intro": gettext("A driver diagram links the aim (the goal) to the things that drive it, and to change ideas you can test."),
@@ -227,14 +235,14 @@ def driver_add(request, goal):
 @site_view(SiteAccess.CONTRIBUTE)
 @require_http_methods(["GET", "POST"])
 def cycle_create(request, goal):
-    goal = _goal_or_404(request.site, goal)
+    goal = found_or_404(queries.site_goal(request.site, goal), "goal")
     _require_change(request, goal)
     previous = None
     after = request.POST.get("after") or request.GET.get("after")
     if after:
-        previous = queries.goal_cycle(goal, after) if _is_uuid(after) else None
-        if previous is None:
-            raise Http404("No such cycle")
+        previous = found_or_404(
+            queries.goal_cycle(goal, after) if _is_uuid(after) else None, "cycle"
+        )
     initial = {}
     if previous is not None:
         initial = {
@@ -243,23 +251,19 @@ def cycle_create(request, goal):
             "where": previous.where,
         }
     form = PlanForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.start_cycle(
-                goal, actor=request.user, previous=previous, **form.cleaned_data
-            )
-        except services.ImprovementError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(
-                request, gettext("Planned the cycle. Record what happens as the test goes on.")
-            )
-            return redirect(
-                "improvement:cycle",
-                site=request.site.slug,
-                goal=goal.public_id,
-                cycle=cycle.public_id,
-            )
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.start_cycle(
+            goal, actor=request.user, previous=previous, **form.cleaned_data
+        ),
+        done=lambda cycle: (
+            gettext("Planned the cycle. Record what happens as the test goes on."),
+            _cycle_url(request.site, goal, cycle),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "improvement/cycle_form.html", {
         "site": request.site, "goal": goal, "form": form, "cycle": None, "previous": previous,
     })  # fmt: skip
@@ -275,8 +279,8 @@ def _is_uuid(value: str) -> bool:
 
 @site_view()
 def cycle_detail(request, goal, cycle):
-    goal = _goal_or_404(request.site, goal)
-    cycle = _cycle_or_404(goal, cycle)
+    goal = found_or_404(queries.site_goal(request.site, goal), "goal")
+    cycle = found_or_404(queries.goal_cycle(goal, cycle), "cycle")
     return render(request, "improvement/cycle_detail.html", {
         "site": request.site, "goal": goal, "cycle": cycle, "can_change": _can_change(request, goal),
         "next_cycles": list(cycle.next_cycles.all()),
@@ -286,37 +290,32 @@ def cycle_detail(request, goal, cycle):
 @site_view(SiteAccess.CONTRIBUTE)
 @require_http_methods(["GET", "POST"])
 def cycle_edit(request, goal, cycle):
-    goal = _goal_or_404(request.site, goal)
+    goal = found_or_404(queries.site_goal(request.site, goal), "goal")
     _require_change(request, goal)
-    cycle = _cycle_or_404(goal, cycle)
+    cycle = found_or_404(queries.goal_cycle(goal, cycle), "cycle")
     form = CycleForm(
         request.POST if request.method == "POST" else None,
         instance=cycle,
         initial={"version": cycle.version},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_cycle(
-                cycle,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"] or 0,
-                **form.cycle_fields(),
-            )
-        except StaleEditError:
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            latest = queries.goal_cycle(goal, cycle.public_id)
-            form.data = form.data.copy()
-            form.data["version"] = latest.version
-        except services.ImprovementError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, gettext("Saved the cycle."))
-            return redirect(
-                "improvement:cycle",
-                site=request.site.slug,
-                goal=goal.public_id,
-                cycle=cycle.public_id,
-            )
+
+    def save(form):
+        return services.update_cycle(
+            cycle,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+            **form.cycle_fields(),
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (gettext("Saved the cycle."), _cycle_url(request.site, goal, cycle)),
+        latest_version=lambda: queries.goal_cycle(goal, cycle.public_id).version,
+    )
+    if response is not None:
+        return response
     return render(request, "improvement/cycle_form.html", {
         "site": request.site, "goal": goal, "form": form, "cycle": cycle, "previous": cycle.previous,
     })  # fmt: skip
@@ -325,25 +324,34 @@ def cycle_edit(request, goal, cycle):
 @site_view(SiteAccess.CONTRIBUTE)
 @require_http_methods(["GET", "POST"])
 def goal_review(request, goal):
-    goal = _goal_or_404(request.site, goal)
+    goal = found_or_404(queries.site_goal(request.site, goal), "goal")
     _require_change(request, goal)
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
         for_goal=True,
         initial={"held_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_review(request.site, goal=goal, actor=request.user, **form.cleaned_data)
-        except services.ImprovementError as error:
-            form.add_error(error.field, str(error))
+
+    def done(review):
+        if form.cleaned_data["decision"] == "adjust":
+            url = reverse(
+                "improvement:goal_adjust",
+                kwargs={"site": request.site.slug, "goal": goal.public_id},
+            )
         else:
-            messages.success(request, gettext("Saved the review."))
-            if form.cleaned_data["decision"] == "adjust":
-                return redirect(
-                    "improvement:goal_adjust", site=request.site.slug, goal=goal.public_id
-                )
-            return _goal_url(goal)
+            url = _goal_url(goal)
+        return gettext("Saved the review."), url
+
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.record_review(
+            request.site, goal=goal, actor=request.user, **form.cleaned_data
+        ),
+        done=done,
+    )
+    if response is not None:
+        return response
     return render(request, "improvement/simple_form.html", {
         "site": request.site, "goal": goal, "form": form, "title": gettext("Review the goal"),
         "intro": gettext("Look at the goal's PDSA cycles and measures, score the progress, and decide what happens next."),
@@ -358,16 +366,19 @@ def site_review(request):
         for_goal=False,
         initial={"held_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_review(
-                request.site, goal=None, actor=request.user, decision="", **form.cleaned_data
-            )
-        except services.ImprovementError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, gettext("Saved the review of the site's plan."))
-            return redirect("improvement:goals", site=request.site.slug)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.record_review(
+            request.site, goal=None, actor=request.user, decision="", **form.cleaned_data
+        ),
+        done=lambda review: (
+            gettext("Saved the review of the site's plan."),
+            reverse("improvement:goals", kwargs={"site": request.site.slug}),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "improvement/simple_form.html", {
         "site": request.site, "goal": None, "form": form, "title": gettext("Review the site's plan"),
         "intro": gettext("Step back from single goals: is the plan as a whole working? Set the date of the next review."),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imroc.core import audit
-from imroc.core.services import StaleEditError, save_versioned
+from imroc.core.services import ServiceError, StaleEditError, save_versioned
 from imroc.improvement.models import Goal, PdsaCycle
 from imroc.measures import parsing
 from imroc.measures.models import (
@@ -40,14 +40,6 @@ MEASURE_FIELDS = DEFINITION_FIELDS + SITE_FIELDS
 FIXED_WITH_DATA = ["data_type", "frequency", "week_starts_on"]
 
 
-class MeasureError(Exception):
-    """A change that breaks a rule, with a message for the person who asked for it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
 def _actor_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
@@ -69,17 +61,17 @@ def _check_definition(fields: dict) -> None:
                 "Choose %(first)s or %(second)s or %(third)s."
             ),
         }[len(names)]
-        raise MeasureError(
+        raise ServiceError(
             message % dict(zip(("first", "second", "third"), names, strict=False)), "chart_type"
         )
     if fields.get("rate_per") is not None and fields["rate_per"] < 1:
-        raise MeasureError(_("Show rates per 1 or more."), "rate_per")
+        raise ServiceError(_("Show rates per 1 or more."), "rate_per")
 
 
 def _check_site_fields(site: Site, fields: dict) -> None:
     team = fields.get("team")
     if team is not None and team.site_id != site.pk:
-        raise MeasureError(_("Choose one of this site's teams."), "team")
+        raise ServiceError(_("Choose one of this site's teams."), "team")
     owner = fields.get("owner")
     if owner is not None:
         role = (
@@ -88,18 +80,18 @@ def _check_site_fields(site: Site, fields: dict) -> None:
             .first()
         )
         if role not in (SiteRole.LEAD, SiteRole.MEMBER, SiteRole.PARTNER):
-            raise MeasureError(
+            raise ServiceError(
                 _("The owner must be a lead, member or partner of this site."), "owner"
             )
     target = fields.get("target")
     if target is not None:
         data_type = fields.get("data_type")
         if data_type == DataType.PROPORTION and not 0 <= target <= 100:
-            raise MeasureError(_("A share's target is a percentage from 0 to 100."), "target")
+            raise ServiceError(_("A share's target is a percentage from 0 to 100."), "target")
         if data_type in (DataType.COUNT, DataType.BETWEEN, DataType.RATE) and target < 0:
-            raise MeasureError(_("The target cannot be negative for this kind of data."), "target")
+            raise ServiceError(_("The target cannot be negative for this kind of data."), "target")
     if fields.get("target_date") and target is None:
-        raise MeasureError(
+        raise ServiceError(
             _("Enter the target as well as its date, or leave both empty."), "target"
         )
 
@@ -107,7 +99,7 @@ def _check_site_fields(site: Site, fields: dict) -> None:
 def _check_goals(site: Site, goals) -> list[Goal]:
     goals = list(goals or [])
     if any(g.site_id != site.pk for g in goals):
-        raise MeasureError(_("Link only this site's goals."), "goals")
+        raise ServiceError(_("Link only this site's goals."), "goals")
     return goals
 
 
@@ -125,7 +117,7 @@ def create_measure(
     _check_site_fields(site, fields)
     goals = _check_goals(site, goals)
     if _name_taken(site, fields["name"]):
-        raise MeasureError(
+        raise ServiceError(
             _("The site already has a measure with this name. Choose another name."), "name"
         )
     with transaction.atomic():
@@ -142,12 +134,12 @@ def create_measure(
 def adopt_measure(site: Site, shared: ProgrammeMeasure, *, actor, **site_fields) -> Measure:
     """Start reporting a programme measure: the definition is copied and stays in step."""
     if shared.programme_id != site.programme_id:
-        raise MeasureError(_("Choose a measure of this site's programme."))
+        raise ServiceError(_("Choose a measure of this site's programme."))
     if site.measures.filter(shared=shared).exists():
-        raise MeasureError(_("The site already reports this programme measure."))
+        raise ServiceError(_("The site already reports this programme measure."))
     definition = {name: getattr(shared, name) for name in DEFINITION_FIELDS}
     if _name_taken(site, shared.name):
-        raise MeasureError(
+        raise ServiceError(
             _("The site already has a measure called “%(name)s”. Rename it first, then adopt.")
             % {"name": shared.name}
         )
@@ -174,7 +166,7 @@ def update_measure(
         if stored.points.exists():
             for name in FIXED_WITH_DATA:
                 if name in fields and fields[name] != getattr(stored, name):
-                    raise MeasureError(
+                    raise ServiceError(
                         _(
                             "This measure already has data, so its kind of data and how often it "
                             "is reported cannot change. Add a new measure instead."
@@ -182,7 +174,7 @@ def update_measure(
                         name,
                     )
         if "name" in fields and _name_taken(site, fields["name"], exclude=measure.pk):
-            raise MeasureError(
+            raise ServiceError(
                 _("The site already has a measure with this name. Choose another name."), "name"
             )
         before = audit.snapshot(stored, MEASURE_FIELDS)
@@ -215,7 +207,7 @@ def audit_fields(measure) -> dict:
 def create_programme_measure(programme: Programme, *, actor, **fields) -> ProgrammeMeasure:
     _check_definition(fields)
     if programme.shared_measures.filter(name__iexact=fields["name"].strip()).exists():
-        raise MeasureError(_("The programme already has a measure with this name."), "name")
+        raise ServiceError(_("The programme already has a measure with this name."), "name")
     with transaction.atomic():
         shared = ProgrammeMeasure.objects.create(programme=programme, **fields)
         audit.record(
@@ -240,7 +232,7 @@ def update_programme_measure(
         if adoptions:
             for name in FIXED_WITH_DATA:
                 if name in fields and fields[name] != getattr(stored, name):
-                    raise MeasureError(
+                    raise ServiceError(
                         _(
                             "Sites already report this measure, so its kind of data and how often "
                             "it is reported cannot change. Add a new programme measure instead."
@@ -253,7 +245,7 @@ def update_programme_measure(
             .exclude(pk=shared.pk)
             .exists()
         ):
-            raise MeasureError(_("The programme already has a measure with this name."), "name")
+            raise ServiceError(_("The programme already has a measure with this name."), "name")
         before = audit.snapshot(stored, DEFINITION_FIELDS)
         for name, value in fields.items():
             setattr(shared, name, value)
@@ -262,7 +254,7 @@ def update_programme_measure(
         changed = [k for k in after if after[k] != before[k]]
         for measure in adoptions:
             if "name" in changed and _name_taken(measure.site, shared.name, exclude=measure.pk):
-                raise MeasureError(
+                raise ServiceError(
                     _("%(site)s already has another measure called “%(name)s”.")
                     % {"site": measure.site, "name": shared.name},
                     "name",
@@ -370,7 +362,7 @@ def record_point(
         )
         value, numerator, denominator = parsing.check_values(measure, value, numerator, denominator)
     except parsing.BadValue as error:
-        raise MeasureError(str(error), error.field) from None
+        raise ServiceError(str(error), error.field) from None
     row = {
         "period": period,
         "value": value,
@@ -413,7 +405,7 @@ def preview_import(
     try:
         checked = parsing.check_table(measure, table)
     except parsing.ImportRefused as error:
-        raise MeasureError(str(error), "file") from None
+        raise ServiceError(str(error), "file") from None
     existing = {
         p: (v, n, d)
         for p, v, n, d in measure.points.filter(
@@ -461,14 +453,14 @@ def commit_import(imported: MeasureImport, *, actor) -> dict:
     with transaction.atomic():
         locked = MeasureImport.objects.select_for_update().get(pk=imported.pk)
         if locked.status != MeasureImport.Status.PREVIEW:
-            raise MeasureError(_("This import has already been committed."))
+            raise ServiceError(_("This import has already been committed."))
         if locked.errors:
-            raise MeasureError(
+            raise ServiceError(
                 _("Fix the rows with problems and upload the file again. Nothing was saved.")
             )
         fresh = Measure.objects.get(pk=measure.pk)
         if any(getattr(fresh, f) != locked.definition.get(f) for f in FIXED_WITH_DATA):
-            raise MeasureError(_("The measure changed after the preview. Upload the file again."))
+            raise ServiceError(_("The measure changed after the preview. Upload the file again."))
         rows = []
         for entry in locked.rows:
             # Rows were checked when previewed; check again in case the rules changed since.
@@ -478,7 +470,7 @@ def commit_import(imported: MeasureImport, *, actor) -> dict:
                     fresh, entry["value"], entry["numerator"], entry["denominator"]
                 )
             except parsing.BadValue as error:
-                raise MeasureError(
+                raise ServiceError(
                     _("Row %(row)s: %(problem)s Nothing was saved.")
                     % {"row": entry["line"], "problem": error}
                 ) from None
@@ -503,13 +495,13 @@ def add_rebase(measure: Measure, *, actor, period: dt.date, reason: str) -> Reba
     try:
         period = parsing.parse_period(period.isoformat(), measure)
     except parsing.BadValue as error:
-        raise MeasureError(str(error), "period") from None
+        raise ServiceError(str(error), "period") from None
     if not reason.strip():
-        raise MeasureError(
+        raise ServiceError(
             _("Say why the process changed, so readers know why limits start again."), "reason"
         )
     if measure.rebases.filter(period=period).exists():
-        raise MeasureError(_("There is already a rebase at that period."), "period")
+        raise ServiceError(_("There is already a rebase at that period."), "period")
     with transaction.atomic():
         rebase = Rebase.objects.create(
             measure=measure, period=period, reason=reason.strip(), created_by=_actor_user(actor)
@@ -523,7 +515,7 @@ def add_rebase(measure: Measure, *, actor, period: dt.date, reason: str) -> Reba
 
 def add_annotation(measure: Measure, *, actor, on: dt.date, text: str) -> Annotation:
     if not text.strip():
-        raise MeasureError(_("Enter what happened."), "text")
+        raise ServiceError(_("Enter what happened."), "text")
     with transaction.atomic():
         note = Annotation.objects.create(
             measure=measure, on=on, text=text.strip(), created_by=_actor_user(actor)
@@ -540,9 +532,9 @@ def add_annotation(measure: Measure, *, actor, on: dt.date, text: str) -> Annota
 
 def link_cycle(measure: Measure, cycle: PdsaCycle, *, actor) -> MeasureCycleLink:
     if cycle.goal.site_id != measure.site_id:
-        raise MeasureError(_("Choose a PDSA cycle of this site."), "cycle")
+        raise ServiceError(_("Choose a PDSA cycle of this site."), "cycle")
     if measure.cycle_links.filter(cycle=cycle).exists():
-        raise MeasureError(_("That cycle is already linked to this measure."), "cycle")
+        raise ServiceError(_("That cycle is already linked to this measure."), "cycle")
     with transaction.atomic():
         link = MeasureCycleLink.objects.create(measure=measure, cycle=cycle)
         audit.record(
@@ -567,7 +559,7 @@ def unlink_cycle(measure: Measure, cycle: PdsaCycle, *, actor) -> None:
 BULK_MAX_ERRORS = 1000  # row errors reported at most; the count of all of them is kept
 
 
-class BulkUpsertError(MeasureError):
+class BulkUpsertError(ServiceError):
     """Some rows are wrong, so nothing was written.
 
     ``errors`` is a list of ``{"row": n, "field": name or None, "message": text}``, at most
@@ -625,7 +617,7 @@ def upsert_data_points(
             )  # fmt: skip
     except IntegrityError:
         # Another writer added some of the same periods, or removed a measure, meanwhile.
-        raise MeasureError(
+        raise ServiceError(
             "Someone else changed some of these measures' data at the same moment. "
             "Nothing was saved: try again."
         ) from None

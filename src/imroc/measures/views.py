@@ -8,11 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from imroc.core import tables
-from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
+from imroc.core.access import found_or_404
+from imroc.core.form_views import handle_form
+from imroc.core.services import ServiceError
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries as improvement_queries
 from imroc.measures import parsing, presenters, queries, services
@@ -31,15 +34,6 @@ from imroc.measures.tables import board_table, points_table, programme_measures_
 from imroc.programme import queries as programme_queries
 from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
 
-STALE = STALE_EDIT_MESSAGE
-
-
-def _measure_or_404(site, public_id):
-    measure = queries.site_measure(site, public_id)
-    if measure is None:
-        raise Http404("No such measure")
-    return measure
-
 
 def _can_enter(request, measure) -> bool:
     """Members and leads enter data for any measure; partners for the measures they own."""
@@ -53,8 +47,14 @@ def _require_enter(request, measure) -> None:
         raise PermissionDenied
 
 
+def _detail_url(measure):
+    return reverse(
+        "measures:detail", kwargs={"site": measure.site.slug, "measure": measure.public_id}
+    )
+
+
 def _detail(measure):
-    return redirect("measures:detail", site=measure.site.slug, measure=measure.public_id)
+    return redirect(_detail_url(measure))
 
 
 def _post(request):
@@ -91,20 +91,27 @@ def measure_create(request):
         request, site,
         initial={"owner": request.user.pk, "kind": "outcome", "frequency": "monthly", "improvement": "increase", "rate_per": 1},
     )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure = services.create_measure(
-                site, actor=request.user, goals=form.cleaned_data["goals"],
-                **form.definition_fields(), **form.site_fields(),
-            )  # fmt: skip
-        except services.MeasureError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(
-                request,
-                _("Added the measure. Now add its data: one period at a time, or import many."),
-            )
-            return _detail(measure)
+
+    def save(form):
+        return services.create_measure(
+            site,
+            actor=request.user,
+            goals=form.cleaned_data["goals"],
+            **form.definition_fields(),
+            **form.site_fields(),
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda measure: (
+            _("Added the measure. Now add its data: one period at a time, or import many."),
+            _detail_url(measure),
+        ),
+    )
+    if response is not None:
+        return response
     return render(
         request, "measures/measure_form.html", {"site": site, "form": form, "measure": None}
     )
@@ -120,18 +127,29 @@ def measure_adopt(request):
         _post(request), shared=available, people=improvement_queries.site_people_users(site),
         initial={"owner": request.user.pk, "shared": request.GET.get("shared")},
     )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         c = form.cleaned_data
-        try:
-            measure = services.adopt_measure(
-                site, c["shared"], actor=request.user, owner=c["owner"],
-                target=float(c["target"]) if c["target"] is not None else None, target_date=c["target_date"],
-            )  # fmt: skip
-        except services.MeasureError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, _("The site now reports this programme measure."))
-            return _detail(measure)
+        return services.adopt_measure(
+            site,
+            c["shared"],
+            actor=request.user,
+            owner=c["owner"],
+            target=float(c["target"]) if c["target"] is not None else None,
+            target_date=c["target_date"],
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda measure: (
+            _("The site now reports this programme measure."),
+            _detail_url(measure),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "measures/adopt.html", {
         "site": site, "form": form, "available": list(available),
     })  # fmt: skip
@@ -140,7 +158,7 @@ def measure_adopt(request):
 @site_view()
 def measure_detail(request, measure):
     site = request.site
-    measure = _measure_or_404(site, measure)
+    measure = found_or_404(queries.site_measure(site, measure), "measure")
     if tables.wants_export(request):
         return tables.export(request, points_table(measure))
     view = presenters.chart_views([measure])[0]
@@ -155,32 +173,35 @@ def measure_detail(request, measure):
 @require_http_methods(["GET", "POST"])
 def measure_edit(request, measure):
     site = request.site
-    measure = _measure_or_404(site, measure)
+    measure = found_or_404(queries.site_measure(site, measure), "measure")
     initial = {name: getattr(measure, name) for name in services.DEFINITION_FIELDS} | {
         "team": measure.team_id, "owner": measure.owner_id, "challenge": measure.challenge_id,
         "target": measure.target, "target_date": measure.target_date,
         "goals": [g.pk for g in measure.goals.all()], "version": measure.version,
     }  # fmt: skip
     form = _measure_form(request, site, initial=initial, shared=measure.shared)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         fields = form.site_fields()
         if measure.shared is None:
             fields |= form.definition_fields()
-        try:
-            services.update_measure(
-                measure, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
-                goals=form.cleaned_data["goals"], **fields,
-            )  # fmt: skip
-        except StaleEditError:
-            form.add_error(None, STALE)
-            latest = queries.site_measure(site, measure.public_id)
-            form.data = form.data.copy()
-            form.data["version"] = latest.version
-        except services.MeasureError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, _("Saved the measure."))
-            return _detail(measure)
+        return services.update_measure(
+            measure,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+            goals=form.cleaned_data["goals"],
+            **fields,
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (_("Saved the measure."), _detail_url(measure)),
+        latest_version=lambda: queries.site_measure(site, measure.public_id).version,
+    )
+    if response is not None:
+        return response
     return render(
         request, "measures/measure_form.html", {"site": site, "form": form, "measure": measure}
     )
@@ -190,7 +211,7 @@ def measure_edit(request, measure):
 @require_http_methods(["GET", "POST"])
 def point_entry(request, measure):
     site = request.site
-    measure = _measure_or_404(site, measure)
+    measure = found_or_404(queries.site_measure(site, measure), "measure")
     _require_enter(request, measure)
     initial, existing = {}, None
     if request.method == "GET" and request.GET.get("period"):
@@ -209,23 +230,33 @@ def point_entry(request, measure):
                 else "",
             }
     form = PointForm(_post(request), measure=measure, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         c = form.cleaned_data
-        try:
-            outcome = services.record_point(
-                measure, actor=request.user, period=c["period"], value=c["value"],
-                numerator=c["numerator"], denominator=c["denominator"], note=c["note"],
-            )  # fmt: skip
-        except services.MeasureError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            label = presenters.period_label(measure, c["period"])
-            messages.success(request, {
-                "created": _("Added the value for %(period)s."),
-                "corrected": _("Corrected the value for %(period)s. The old value is kept in the history."),
-                "unchanged": _("The value for %(period)s was already saved; nothing changed."),
-            }[outcome] % {"period": label})  # fmt: skip
-            return _detail(measure)
+        return services.record_point(
+            measure,
+            actor=request.user,
+            period=c["period"],
+            value=c["value"],
+            numerator=c["numerator"],
+            denominator=c["denominator"],
+            note=c["note"],
+        )
+
+    def done(outcome):
+        label = presenters.period_label(measure, form.cleaned_data["period"])
+        message = {
+            "created": _("Added the value for %(period)s."),
+            "corrected": _(
+                "Corrected the value for %(period)s. The old value is kept in the history."
+            ),
+            "unchanged": _("The value for %(period)s was already saved; nothing changed."),
+        }[outcome]
+        return message % {"period": label}, _detail_url(measure)
+
+    response = handle_form(request, form, save=save, done=done)
+    if response is not None:
+        return response
     return render(request, "measures/point_form.html", {
         "site": site, "measure": measure, "form": form, "existing": existing,
     })  # fmt: skip
@@ -235,7 +266,7 @@ def point_entry(request, measure):
 @require_http_methods(["GET", "POST"])
 def import_start(request, measure):
     site = request.site
-    measure = _measure_or_404(site, measure)
+    measure = found_or_404(queries.site_measure(site, measure), "measure")
     _require_enter(request, measure)
     form = ImportForm(_post(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -252,7 +283,7 @@ def import_start(request, measure):
             )
         except parsing.ImportRefused as error:
             form.add_error("file" if upload is not None else "text", str(error))
-        except services.MeasureError as error:
+        except ServiceError as error:
             form.add_error("file" if upload is not None else "text", str(error))
         else:
             return redirect(
@@ -276,16 +307,14 @@ def import_start(request, measure):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, measure, token):
     site = request.site
-    measure = _measure_or_404(site, measure)
+    measure = found_or_404(queries.site_measure(site, measure), "measure")
     _require_enter(request, measure)
-    imported = queries.measure_import(measure, token, request.user)
-    if imported is None:
-        raise Http404("No such import")
+    imported = found_or_404(queries.measure_import(measure, token, request.user), "import")
     error = None
     if request.method == "POST":
         try:
             counts = services.commit_import(imported, actor=request.user)
-        except services.MeasureError as exc:
+        except ServiceError as exc:
             error = str(exc)
         else:
             if counts["created"] or counts["corrected"]:
@@ -312,16 +341,19 @@ def import_preview(request, measure, token):
 @require_http_methods(["GET", "POST"])
 def rebase_add(request, measure):
     site = request.site
-    measure = _measure_or_404(site, measure)
+    measure = found_or_404(queries.site_measure(site, measure), "measure")
     form = RebaseForm(_post(request), measure=measure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_rebase(measure, actor=request.user, **form.cleaned_data)
-        except services.MeasureError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, _("Added the rebase. Limits start again from that period."))
-            return _detail(measure)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.add_rebase(measure, actor=request.user, **form.cleaned_data),
+        done=lambda result: (
+            _("Added the rebase. Limits start again from that period."),
+            _detail_url(measure),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "measures/simple_form.html", {
         "site": site, "measure": measure, "form": form, "title": _("Start a new baseline (rebase)"),
         "intro": _("Rebase only when the process has really changed, for example after a change was adopted and the chart shows a sustained shift. Limits are then worked out again from that period."),
@@ -333,17 +365,17 @@ def rebase_add(request, measure):
 @require_http_methods(["GET", "POST"])
 def annotation_add(request, measure):
     site = request.site
-    measure = _measure_or_404(site, measure)
+    measure = found_or_404(queries.site_measure(site, measure), "measure")
     _require_enter(request, measure)
     form = AnnotationForm(_post(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_annotation(measure, actor=request.user, **form.cleaned_data)
-        except services.MeasureError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, _("Added the note to the chart."))
-            return _detail(measure)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.add_annotation(measure, actor=request.user, **form.cleaned_data),
+        done=lambda result: (_("Added the note to the chart."), _detail_url(measure)),
+    )
+    if response is not None:
+        return response
     return render(request, "measures/simple_form.html", {
         "site": site, "measure": measure, "form": form, "title": _("Add a note to the chart"),
         "intro": _("Mark something that happened, so people reading the chart can see what might explain a change."),
@@ -355,7 +387,7 @@ def annotation_add(request, measure):
 @require_http_methods(["GET", "POST"])
 def cycle_links(request, measure):
     site = request.site
-    measure = _measure_or_404(site, measure)
+    measure = found_or_404(queries.site_measure(site, measure), "measure")
     linked = list(measure.cycles.select_related("goal").order_by("starts_on"))
     available = queries.site_cycles(site).exclude(pk__in=[c.pk for c in linked])
     form = CycleLinkForm(
@@ -375,7 +407,7 @@ def cycle_links(request, measure):
     if request.method == "POST" and form.is_valid():
         try:
             services.link_cycle(measure, form.cleaned_data["cycle"], actor=request.user)
-        except services.MeasureError as error:
+        except ServiceError as error:
             form.add_error("cycle", str(error))
         else:
             messages.success(request, _("Linked the PDSA cycle. It is marked on the chart."))
@@ -422,46 +454,53 @@ def programme_measure_create(request):
             "rate_per": 1,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_programme_measure(
-                request.programme, actor=request.user, **form.definition_fields()
-            )
-        except services.MeasureError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, _("Added the programme measure. Sites can now adopt it."))
-            return redirect("programme_measures:list")
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.create_programme_measure(
+            request.programme, actor=request.user, **form.definition_fields()
+        ),
+        done=lambda result: (
+            _("Added the programme measure. Sites can now adopt it."),
+            reverse("programme_measures:list"),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "measures/programme_measure_form.html", {"form": form, "shared": None})
 
 
 @programme_view(ProgrammeAccess.ADMIN)
 @require_http_methods(["GET", "POST"])
 def programme_measure_edit(request, shared):
-    measure = queries.programme_measure(request.programme, shared)
-    if measure is None:
-        raise Http404("No such programme measure")
+    measure = found_or_404(
+        queries.programme_measure(request.programme, shared), "programme measure"
+    )
     initial = {name: getattr(measure, name) for name in services.DEFINITION_FIELDS}
     form = ProgrammeMeasureForm(_post(request), initial={**initial, "version": measure.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_programme_measure(
-                measure, actor=request.user, expected_version=form.cleaned_data["version"] or 0,
-                **form.definition_fields(),
-            )  # fmt: skip
-        except StaleEditError:
-            form.add_error(None, STALE)
-            latest = queries.programme_measure(request.programme, measure.public_id)
-            form.data = form.data.copy()
-            form.data["version"] = latest.version
-        except services.MeasureError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(
-                request,
-                _("Saved. Every site that reports this measure now uses the new definition."),
-            )
-            return redirect("programme_measures:list")
+
+    def save(form):
+        return services.update_programme_measure(
+            measure,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+            **form.definition_fields(),
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda result: (
+            _("Saved. Every site that reports this measure now uses the new definition."),
+            reverse("programme_measures:list"),
+        ),
+        latest_version=lambda: (
+            queries.programme_measure(request.programme, measure.public_id).version
+        ),
+    )
+    if response is not None:
+        return response
     return render(
         request, "measures/programme_measure_form.html", {"form": form, "shared": measure}
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from imroc.core import audit, suppression
 from imroc.core.audit import SystemActor
+from imroc.core.services import ServiceError
 from imroc.core.uploads import clean_name
 from imroc.measures import services as measure_services
 from imroc.measures.models import DataPoint
@@ -41,14 +42,6 @@ from imroc.surveys.models import (
 RESPONDENT_ACTOR = SystemActor("respondent")  # someone answering through a link or a kiosk
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, so codes copy cleanly
-
-
-class SurveyError(Exception):
-    """A change that breaks a rule, with a message for the person who asked for it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class AnswerError(Exception):
@@ -108,13 +101,13 @@ def import_fhir(site: Site, *, content: bytes, filename: str, actor) -> tuple[In
     """Load a site's licensed questionnaire from a FHIR file. All or nothing."""
     name = clean_name(filename)
     if not name.lower().endswith(".json"):
-        raise SurveyError(_("Choose a FHIR Questionnaire saved as a .json file."), "file")
+        raise ServiceError(_("Choose a FHIR Questionnaire saved as a .json file."), "file")
     if not content:
-        raise SurveyError(_("The file is empty."), "file")
+        raise ServiceError(_("The file is empty."), "file")
     try:
         parsed = fhir.parse_questionnaire(content)
     except fhir.FhirError as error:
-        raise SurveyError(
+        raise ServiceError(
             " ".join(translations.message(p) for p in error.problems[:10]), "file"
         ) from None
     with transaction.atomic():
@@ -122,13 +115,13 @@ def import_fhir(site: Site, *, content: bytes, filename: str, actor) -> tuple[In
 
 
 def parsed_from_data(data: dict, source: str) -> fhir.Parsed:
-    """Our own instrument file (YAML) as a parsed instrument, or SurveyError."""
+    """Our own instrument file (YAML) as a parsed instrument, or ServiceError."""
     if not isinstance(data, dict) or not isinstance(data.get("key"), str):
-        raise SurveyError(f"{source}: an instrument file needs a key, a title and items.")
+        raise ServiceError(f"{source}: an instrument file needs a key, a title and items.")
     try:
         definition = engine.normalise({"items": data.get("items"), "scoring": data.get("scoring")})
     except engine.DefinitionError as error:
-        raise SurveyError(f"{source}: " + " ".join(error.problems)) from None
+        raise ServiceError(f"{source}: " + " ".join(error.problems)) from None
     return fhir.Parsed(
         key=data["key"], title=str(data.get("title") or data["key"])[:200],
         description=str(data.get("description") or "").strip(), language="en",
@@ -185,7 +178,7 @@ def load_translation(version: InstrumentVersion, parsed: translations.Parsed, *,
     try:
         content = translations.check(parsed, version)
     except translations.TranslationError as error:
-        raise SurveyError("\n".join(error.problems)) from None
+        raise ServiceError("\n".join(error.problems)) from None
     stored = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
     current = dict(stored.translations or {})
     if current.get(parsed.language) == content:
@@ -213,7 +206,7 @@ def read_translations(path: Path) -> list[translations.Parsed]:
         try:
             out.append(translations.read(each))
         except translations.TranslationError as error:
-            raise SurveyError("\n".join(error.problems)) from None
+            raise ServiceError("\n".join(error.problems)) from None
     return out
 
 
@@ -222,7 +215,7 @@ def load_translation_file(version: InstrumentVersion, path: Path, *, actor) -> b
     try:
         parsed = translations.read(path)
     except translations.TranslationError as error:
-        raise SurveyError("\n".join(error.problems)) from None
+        raise ServiceError("\n".join(error.problems)) from None
     with transaction.atomic():
         return load_translation(version, parsed, actor=actor)
 
@@ -236,7 +229,7 @@ def load_programme_instruments(programme: Programme, *, actor, paths=None) -> li
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
-            raise SurveyError(f"{Path(path).name}: cannot read the file ({error}).") from None
+            raise ServiceError(f"{Path(path).name}: cannot read the file ({error}).") from None
         parsed.append((parsed_from_data(data, Path(path).name), Path(path).name, read_translations(Path(path))))  # fmt: skip
     framework_version = framework_queries.current_version(programme.framework_key)
     if framework_version is not None and paths is None:
@@ -294,7 +287,7 @@ def respondent_for(site: Site, *, reference: str = "", code: str = "", learner=N
     """The pseudonymous respondent for a reference, a code or a college learner; None if none given."""
     if learner is not None:
         if learner.college.site_id != site.pk:
-            raise SurveyError(_("Choose a learner of this site's college."), "learner")
+            raise ServiceError(_("Choose a learner of this site's college."), "learner")
         existing = Respondent.objects.filter(site=site, learner=learner).first()
         if existing:
             return existing
@@ -303,7 +296,7 @@ def respondent_for(site: Site, *, reference: str = "", code: str = "", learner=N
         code = pseudonym(site, reference)
     elif code.strip():
         if not valid_code(code):
-            raise SurveyError(_("Enter the code as it is written, like P-ABCD-2345."), "code")
+            raise ServiceError(_("Enter the code as it is written, like P-ABCD-2345."), "code")
         code = normal_code(code)
     else:
         return None
@@ -362,7 +355,7 @@ def record_paper_response(
 def _check_visible(site: Site, version: InstrumentVersion) -> None:
     instrument = version.instrument
     if instrument.programme_id != site.programme_id or instrument.site_id not in (None, site.pk):
-        raise SurveyError(_("This questionnaire is not available to this site."))
+        raise ServiceError(_("This questionnaire is not available to this site."))
 
 
 # --- One-time links ----------------------------------------------------------------------------
@@ -386,7 +379,7 @@ def link_problem(link: ResponseLink, now=None) -> str | None:
 def create_link(site: Site, version: InstrumentVersion, *, actor, days: int, respondent=None) -> ResponseLink:  # fmt: skip
     _check_visible(site, version)
     if not 1 <= days <= 90:
-        raise SurveyError(_("A link can last from 1 to 90 days."), "days")
+        raise ServiceError(_("A link can last from 1 to 90 days."), "days")
     with transaction.atomic():
         link = ResponseLink.objects.create(
             site=site, version=version, respondent=respondent, created_by=audit.user_of(actor),
@@ -403,7 +396,7 @@ def cancel_link(link: ResponseLink, *, actor) -> None:
     with transaction.atomic():
         stored = ResponseLink.objects.select_for_update().get(pk=link.pk)
         if stored.used_at or stored.cancelled_at:
-            raise SurveyError(_("This link has already been used or cancelled."))
+            raise ServiceError(_("This link has already been used or cancelled."))
         stored.cancelled_at = timezone.now()
         stored.draft = {}  # nothing half-answered is kept once the link cannot be used
         stored.save(update_fields=["cancelled_at", "draft", "updated_at"])
@@ -461,9 +454,9 @@ KIOSK_CLOSED = gettext_lazy(
 def open_kiosk(site: Site, version: InstrumentVersion, *, actor, place: str, hours: int) -> KioskSession:  # fmt: skip
     _check_visible(site, version)
     if not place.strip():
-        raise SurveyError(_("Say where the kiosk is, such as “Willow Ward reception”."), "place")
+        raise ServiceError(_("Say where the kiosk is, such as “Willow Ward reception”."), "place")
     if not 1 <= hours <= 72:
-        raise SurveyError(_("A kiosk can stay open from 1 to 72 hours."), "hours")
+        raise ServiceError(_("A kiosk can stay open from 1 to 72 hours."), "hours")
     with transaction.atomic():
         kiosk = KioskSession.objects.create(
             site=site, version=version, place=place.strip()[:100], opened_by=audit.user_of(actor),
@@ -547,7 +540,7 @@ def score_to_measure(site: Site, instrument: Instrument, *, score_key: str, acto
         s["key"]: s["label"] for s in latest.definition["scoring"]["subscales"]
     }
     if latest.definition["scoring"]["method"] == "none" or score_key not in labels:
-        raise SurveyError(_("This questionnaire has no such score."), "score_key")
+        raise ServiceError(_("This questionnaire has no such score."), "score_key")
     rows = queries.score_rows(site, instrument, score_key)
     means = monthly_means(rows)
     with transaction.atomic():

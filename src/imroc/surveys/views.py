@@ -7,7 +7,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.core import suppression, tables
+from imroc.core.access import found_or_404
+from imroc.core.form_views import handle_form
+from imroc.core.services import ServiceError
 from imroc.programme.access import SiteAccess, site_view
 from imroc.surveys import engine, fhir, queries, results, services, tokens
 from imroc.surveys.forms import (
@@ -29,20 +32,6 @@ from imroc.surveys.tables import instruments_table, links_table, monthly_results
 from imroc.surveys.translation import shown
 
 
-def _instrument_or_404(request, public_id):
-    instrument = queries.instrument(request.site, public_id)
-    if instrument is None:
-        raise Http404("No such questionnaire")
-    return instrument
-
-
-def _current_or_404(instrument):
-    version = queries.current_version(instrument)
-    if version is None:
-        raise Http404("This questionnaire has no version yet")
-    return version
-
-
 def _ctx(request, **extra):
     return {
         "site": request.site,
@@ -52,8 +41,14 @@ def _ctx(request, **extra):
     }
 
 
+def _instrument_url(instrument, site):
+    return reverse(
+        "surveys:instrument", kwargs={"site": site.slug, "instrument": instrument.public_id}
+    )
+
+
 def _back(instrument, site):
-    return redirect("surveys:instrument", site=site.slug, instrument=instrument.public_id)
+    return redirect(_instrument_url(instrument, site))
 
 
 def respond_url(request, link) -> str:
@@ -90,7 +85,7 @@ def import_instrument(request):
                 version, created = services.import_fhir(
                     site, content=upload.read(), filename=upload.name, actor=request.user
                 )
-            except services.SurveyError as error:
+            except ServiceError as error:
                 form.add_error("file", str(error))
             else:
                 if created:
@@ -104,8 +99,8 @@ def import_instrument(request):
 @site_view()
 def instrument_detail(request, instrument):
     site = request.site
-    instrument = _instrument_or_404(request, instrument)
-    version = _current_or_404(instrument)
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
+    version = found_or_404(queries.current_version(instrument), "version of this questionnaire")
     can_edit = request.site_access >= SiteAccess.EDIT
     if tables.wants_export(request):
         if not can_edit:  # the page lists the links only for members and leads
@@ -126,10 +121,8 @@ def instrument_detail(request, instrument):
 
 @site_view()
 def version_fhir(request, instrument, instrument_version):
-    instrument = _instrument_or_404(request, instrument)
-    version = queries.version(instrument, instrument_version)
-    if version is None:
-        raise Http404("No such version")
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
+    version = found_or_404(queries.version(instrument, instrument_version), "version")
     data = fhir.questionnaire(version)
     response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/fhir+json")  # fmt: skip
     response["Content-Disposition"] = (
@@ -142,8 +135,8 @@ def version_fhir(request, instrument, instrument_version):
 @require_http_methods(["GET", "POST"])
 def paper_entry(request, instrument):
     site = request.site
-    instrument = _instrument_or_404(request, instrument)
-    version = _current_or_404(instrument)
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
+    version = found_or_404(queries.current_version(instrument), "version of this questionnaire")
     learners = queries.learners(site)
     posted = request.POST if request.method == "POST" else None
     form = PaperForm(posted, learners=learners if learners.exists() else None)
@@ -162,8 +155,8 @@ def paper_entry(request, instrument):
                     site, version, actor=request.user, raw=answers.raw(),
                     completed_on=form.cleaned_data["completed_on"], respondent=respondent,
                 )  # fmt: skip
-            except services.SurveyError as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
+            except ServiceError as error:
+                error.show_on(form)
             except services.AnswerError as error:
                 answers.show(error.checked)
             else:
@@ -182,18 +175,27 @@ def paper_entry(request, instrument):
 @require_http_methods(["GET", "POST"])
 def link_create(request, instrument):
     site = request.site
-    instrument = _instrument_or_404(request, instrument)
-    version = _current_or_404(instrument)
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
+    version = found_or_404(queries.current_version(instrument), "version of this questionnaire")
     form = LinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            respondent = services.respondent_for(site, reference=form.cleaned_data["reference"], code=form.cleaned_data["code"])  # fmt: skip
-            link = services.create_link(site, version, actor=request.user, days=form.cleaned_data["days"], respondent=respondent)  # fmt: skip
-        except services.SurveyError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, _("Made a one-time link. Give or send it to the person."))
-            return redirect("surveys:link", site=site.slug, instrument=instrument.public_id, link=link.public_id)  # fmt: skip
+
+    def save(form):
+        data = form.cleaned_data
+        respondent = services.respondent_for(site, reference=data["reference"], code=data["code"])
+        return services.create_link(
+            site, version, actor=request.user, days=data["days"], respondent=respondent
+        )
+
+    def done(link):
+        url = reverse(
+            "surveys:link",
+            kwargs={"site": site.slug, "instrument": instrument.public_id, "link": link.public_id},
+        )
+        return _("Made a one-time link. Give or send it to the person."), url
+
+    response = handle_form(request, form, save=save, done=done)
+    if response is not None:
+        return response
     return render(request, "surveys/form.html", _ctx(
         request, instrument=instrument, form=form, title=_("Make a one-time link to “%(title)s”") % {"title": instrument.title},
         intro=_("The person can answer on a phone or computer without an account. They can save and come back with the same link until it expires. It works for one final submission."),
@@ -205,14 +207,12 @@ def link_create(request, instrument):
 @require_http_methods(["GET", "POST"])
 def link_detail(request, instrument, link):
     site = request.site
-    instrument = _instrument_or_404(request, instrument)
-    link = queries.link(site, instrument, link)
-    if link is None:
-        raise Http404("No such link")
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
+    link = found_or_404(queries.link(site, instrument, link), "link")
     if request.method == "POST":
         try:
             services.cancel_link(link, actor=request.user)
-        except services.SurveyError as error:
+        except ServiceError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -229,17 +229,26 @@ def link_detail(request, instrument, link):
 @require_http_methods(["GET", "POST"])
 def kiosk_open(request, instrument):
     site = request.site
-    instrument = _instrument_or_404(request, instrument)
-    version = _current_or_404(instrument)
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
+    version = found_or_404(queries.current_version(instrument), "version of this questionnaire")
     form = KioskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            kiosk = services.open_kiosk(site, version, actor=request.user, **form.cleaned_data)
-        except services.SurveyError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, _("Opened the kiosk. On the kiosk device, open %(url)s") % {"url": kiosk_url(request, kiosk)})  # fmt: skip
-            return _back(instrument, site)
+
+    def done(kiosk):
+        message = _("Opened the kiosk. On the kiosk device, open %(url)s") % {
+            "url": kiosk_url(request, kiosk)
+        }
+        return message, _instrument_url(instrument, site)
+
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.open_kiosk(
+            site, version, actor=request.user, **form.cleaned_data
+        ),
+        done=done,
+    )
+    if response is not None:
+        return response
     return render(request, "surveys/form.html", _ctx(
         request, instrument=instrument, form=form, title=_("Open a kiosk for “%(title)s”") % {"title": instrument.title},
         intro=_("A kiosk is a shared device, such as a tablet at a ward or college reception. After each person sends their answers it shows a fresh, blank form; nobody can go back to the last person's answers."),
@@ -251,10 +260,8 @@ def kiosk_open(request, instrument):
 @require_POST
 def kiosk_close(request, instrument, kiosk):
     site = request.site
-    instrument = _instrument_or_404(request, instrument)
-    kiosk = queries.kiosk(site, instrument, kiosk)
-    if kiosk is None:
-        raise Http404("No such kiosk")
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
+    kiosk = found_or_404(queries.kiosk(site, instrument, kiosk), "kiosk")
     services.close_kiosk(kiosk, actor=request.user)
     messages.success(request, _("Closed the kiosk at %(place)s.") % {"place": kiosk.place})
     return _back(instrument, site)
@@ -270,8 +277,8 @@ def _scores(version):
 @site_view()
 def results_page(request, instrument):
     site = request.site
-    instrument = _instrument_or_404(request, instrument)
-    version = _current_or_404(instrument)
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
+    version = found_or_404(queries.current_version(instrument), "version of this questionnaire")
     figures = results.build(version.definition, queries.result_rows(site, instrument))
     if tables.wants_export(request):
         return tables.export(request, monthly_results_table(instrument, figures))
@@ -286,15 +293,15 @@ def results_page(request, instrument):
 @require_POST
 def score_measure(request, instrument):
     site = request.site
-    instrument = _instrument_or_404(request, instrument)
-    version = _current_or_404(instrument)
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
+    version = found_or_404(queries.current_version(instrument), "version of this questionnaire")
     form = MeasureForm(request.POST, scores=_scores(version))
     if not form.is_valid():
         messages.error(request, _("Choose a score to chart."))
         return redirect("surveys:results", site=site.slug, instrument=instrument.public_id)
     try:
         measure, counts = services.score_to_measure(site, instrument, score_key=form.cleaned_data["score_key"], actor=request.user)  # fmt: skip
-    except services.SurveyError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect("surveys:results", site=site.slug, instrument=instrument.public_id)
     messages.success(
@@ -311,7 +318,7 @@ def score_measure(request, instrument):
 @site_view(SiteAccess.EDIT)
 def responses_fhir(request, instrument):
     site = request.site
-    instrument = _instrument_or_404(request, instrument)
+    instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
     entries = [
         fhir.questionnaire_response(
             r, r.version, site.public_id, r.respondent.code if r.respondent else None

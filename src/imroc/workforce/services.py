@@ -1,6 +1,6 @@
 """Every write to workforce, policy and partnership records: transactional and audited.
 
-Figures are aggregate counts. Each check here raises WorkforceError with a message that says
+Figures are aggregate counts. Each check here raises ServiceError with a message that says
 what is wrong and how to fix it, naming the form field it belongs to.
 """
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from imroc.core import audit
-from imroc.core.services import StaleEditError, save_versioned
+from imroc.core.services import ServiceError, StaleEditError, save_versioned, update_versioned
 from imroc.programme.models import Site, Team
 from imroc.workforce import reference
 from imroc.workforce.models import (
@@ -54,14 +54,6 @@ POST_FIELDS = [
 AGENCY_FIELDS = ["name", "sector", "description", "review_on"]
 
 
-class WorkforceError(Exception):
-    """A change that breaks a rule, with a message for the person who asked for it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
 def _english(text) -> str:
     """A translatable label as plain English text, for the audit log."""
     with translation.override("en"):
@@ -70,12 +62,12 @@ def _english(text) -> str:
 
 def _check_period(period: dt.date, field: str = "period") -> None:
     if period.day != 1:
-        raise WorkforceError(_("Give the month, like 2024-03."), field)
+        raise ServiceError(_("Give the month, like 2024-03."), field)
 
 
 def _check_team(site: Site, team: Team | None, field: str = "team") -> None:
     if team is not None and team.site_id != site.pk:
-        raise WorkforceError(_("Choose one of this site's teams."), field)
+        raise ServiceError(_("Choose one of this site's teams."), field)
 
 
 def _upsert(model, keys: dict, values: dict, *, actor, action: str, site: Site, target):
@@ -104,7 +96,7 @@ def create_cohort(
     training_hours: int = 40, notes: str = "",
 ) -> PeerCohort:  # fmt: skip
     if site.peer_cohorts.filter(name__iexact=name.strip()).exists():
-        raise WorkforceError(
+        raise ServiceError(
             _("The site already has a cohort with this name. Choose another."), "name"
         )
     with transaction.atomic():
@@ -136,7 +128,7 @@ def set_checklist(cohort: PeerCohort, *, actor, done: set[str], on: dt.date) -> 
     keys = {item.key for item in reference.CHECKLISTS[cohort.phase]}
     unknown = done - keys
     if unknown:
-        raise WorkforceError(_("Choose items from this phase's checklist."), "done")
+        raise ServiceError(_("Choose items from this phase's checklist."), "done")
     with transaction.atomic():
         current = set(cohort.checks.filter(key__in=keys).values_list("key", flat=True))
         cohort.checks.filter(key__in=current - done).delete()
@@ -156,11 +148,11 @@ def advance_cohort(
     """Move a cohort to its next phase. An incomplete checklist needs a 'move on anyway' reason."""
     target = cohort.next_phase
     if target is None:
-        raise WorkforceError(_("This cohort is in its last phase, ongoing development."))
+        raise ServiceError(_("This cohort is in its last phase, ongoing development."))
     items = checklist(cohort)
     done = sum(1 for _, ticked in items if ticked)
     if done < len(items) and not reason.strip():
-        raise WorkforceError(
+        raise ServiceError(
             ngettext(
                 "%(missing)d of %(total)d checklist item is not ticked. Finish the checklist, "
                 "or say why the cohort should move on anyway.",
@@ -173,7 +165,7 @@ def advance_cohort(
         )
     last = cohort.phase_history.order_by("-entered_on", "-id").first()
     if last is not None and on < last.entered_on:
-        raise WorkforceError(
+        raise ServiceError(
             _("The cohort entered its current phase on %(date)s. Enter that date or a later one.")
             % {"date": date_format(last.entered_on, "d F Y")},
             "on",
@@ -200,7 +192,7 @@ def update_recruitment(
 ) -> PeerCohort:  # fmt: skip
     appointed = cohort.posts.filter(appointed_on__isnull=False).count()
     if applicants is not None and interviewed is not None and interviewed > applicants:
-        raise WorkforceError(
+        raise ServiceError(
             _(
                 "More people interviewed (%(interviewed)d) than applied (%(applicants)d). Check the two numbers."
             )
@@ -208,7 +200,7 @@ def update_recruitment(
             "interviewed",
         )
     if interviewed is not None and appointed > interviewed:
-        raise WorkforceError(
+        raise ServiceError(
             _(
                 "%(appointed)d people have been appointed, so at least %(appointed)d were interviewed."
             )
@@ -216,13 +208,13 @@ def update_recruitment(
             "interviewed",
         )
     if applicants is not None and appointed > applicants:
-        raise WorkforceError(
+        raise ServiceError(
             _("%(appointed)d people have been appointed, so at least %(appointed)d applied.")
             % {"appointed": appointed},
             "applicants",
         )
     if not 1 <= training_hours <= 500:
-        raise WorkforceError(
+        raise ServiceError(
             _("Enter the course length in hours, from 1 to 500. A typical course is 40."),
             "training_hours",
         )
@@ -244,31 +236,29 @@ def _check_post(cohort: PeerCohort, fields: dict, post: PeerPost | None = None) 
     team, fte = fields.get("team"), fields.get("fte")
     _check_team(site, team)
     if fte is None or fte <= 0:
-        raise WorkforceError(
+        raise ServiceError(
             _("The time (FTE) must be more than 0, like 0.6 for three days a week."), "fte"
         )
     if fte > 1:
-        raise WorkforceError(
+        raise ServiceError(
             _("One worker's time (FTE) cannot be more than 1, which is full time."), "fte"
         )
     appointed, left = fields.get("appointed_on"), fields.get("left_on")
     if left and not appointed:
-        raise WorkforceError(
+        raise ServiceError(
             _("Enter the date the post was filled before the date the worker left."), "appointed_on"
         )
     if left and appointed and left < appointed:
-        raise WorkforceError(
+        raise ServiceError(
             _("The leaving date must be on or after the date the worker started."), "left_on"
         )
     if left and not fields.get("leaving_reason"):
-        raise WorkforceError(_("Choose why the worker left."), "leaving_reason")
+        raise ServiceError(_("Choose why the worker left."), "leaving_reason")
     if not left and fields.get("leaving_reason"):
-        raise WorkforceError(
-            _("Enter the leaving date, or clear the reason for leaving."), "left_on"
-        )
+        raise ServiceError(_("Enter the leaving date, or clear the reason for leaving."), "left_on")
     trained = fields.get("training_completed_on")
     if trained and not appointed:
-        raise WorkforceError(
+        raise ServiceError(
             _("Enter the date the post was filled before the training date."), "appointed_on"
         )
     if team is not None and appointed and not left and team.staff_count is not None:
@@ -276,7 +266,7 @@ def _check_post(cohort: PeerCohort, fields: dict, post: PeerPost | None = None) 
             team=team, appointed_on__isnull=False, left_on__isnull=True
         ).exclude(pk=post.pk if post else None).aggregate(total=Sum("fte"))["total"] or Decimal(0)
         if others + fte > team.staff_count:
-            raise WorkforceError(
+            raise ServiceError(
                 _(
                     "%(team)s has %(staff)d staff, and its peer workers would add up to %(fte)s FTE. "
                     "Lower the FTE, choose another team, or update the team's size."
@@ -286,12 +276,12 @@ def _check_post(cohort: PeerCohort, fields: dict, post: PeerPost | None = None) 
             )
     label = fields.get("label", "").strip()
     if not label:
-        raise WorkforceError(_("Give the post a name, like “Peer support worker 3”."), "label")
+        raise ServiceError(_("Give the post a name, like “Peer support worker 3”."), "label")
     taken = cohort.posts.filter(label__iexact=label)
     if post is not None:
         taken = taken.exclude(pk=post.pk)
     if taken.exists():
-        raise WorkforceError(_("This cohort already has a post with that name."), "label")
+        raise ServiceError(_("This cohort already has a post with that name."), "label")
 
 
 def add_post(cohort: PeerCohort, *, actor, **fields) -> PeerPost:
@@ -312,18 +302,14 @@ def add_post(cohort: PeerCohort, *, actor, **fields) -> PeerPost:
 def update_post(post: PeerPost, *, actor, expected_version: int, **fields) -> PeerPost:
     merged = {**{n: getattr(post, n) for n in POST_FIELDS}, **fields}
     _check_post(post.cohort, merged, post)
-    with transaction.atomic():
-        before = audit.snapshot(PeerPost.objects.get(pk=post.pk), POST_FIELDS)
-        for name, value in fields.items():
-            setattr(post, name, value)
-        save_versioned(post, expected_version, list(fields))
-        after = audit.snapshot(post, POST_FIELDS)
-        audit.record(
-            actor, "peer_post.update", post, site=post.cohort.site,
-            before={k: v for k, v in before.items() if after[k] != v},
-            after={k: v for k, v in after.items() if before[k] != v},
-        )  # fmt: skip
-    return post
+    return update_versioned(
+        post,
+        actor=actor,
+        expected_version=expected_version,
+        changes=fields,
+        action="peer_post.update",
+        site=post.cohort.site,
+    )
 
 
 def record_peer_supervision(
@@ -341,10 +327,10 @@ def record_peer_supervision(
 
 def _check_attendance(capacity: int, staff: int, service_users: int, carers: int) -> None:
     if capacity < 1:
-        raise WorkforceError(_("The number of places must be 1 or more."), "capacity")
+        raise ServiceError(_("The number of places must be 1 or more."), "capacity")
     total = staff + service_users + carers
     if total > capacity:
-        raise WorkforceError(
+        raise ServiceError(
             _(
                 "%(total)d people attended, but the event had %(capacity)d places. Check the numbers, "
                 "or raise the number of places."
@@ -363,7 +349,7 @@ def create_event(
     _check_attendance(capacity, staff_attended, service_users_attended, carers_attended)
     trainers = [(name.strip(), lived) for name, lived in trainers if name.strip()]
     if not trainers:
-        raise WorkforceError(_("Name at least one trainer."), "trainer_1")
+        raise ServiceError(_("Name at least one trainer."), "trainer_1")
     with transaction.atomic():
         event = TrainingEvent.objects.create(
             site=site, topic=topic, held_on=held_on, capacity=capacity, staff_attended=staff_attended,
@@ -401,7 +387,7 @@ def record_coverage(
                    "Check the two numbers."),
     )  # fmt: skip
     if team is not None and team.staff_count is not None and in_scope > team.staff_count:
-        raise WorkforceError(
+        raise ServiceError(
             _("%(team)s has %(staff)d staff, so no more than %(staff)d can be in scope.")
             % {"team": team.name, "staff": team.staff_count},
             "in_scope",
@@ -418,14 +404,14 @@ def _check_fraction(
 ):
     """too_many is a translated message with %(part)d and %(whole)d in it."""
     if whole < 1:
-        raise WorkforceError(too_few, whole_field)
+        raise ServiceError(too_few, whole_field)
     if part > whole:
-        raise WorkforceError(too_many % {"part": part, "whole": whole}, part_field)
+        raise ServiceError(too_many % {"part": part, "whole": whole}, part_field)
 
 
 def set_training_target(site: Site, *, actor, expected_version: int, target: int) -> WorkforcePlan:
     if not 0 <= target <= 100:
-        raise WorkforceError(_("The target is a percentage from 0 to 100."), "training_target")
+        raise ServiceError(_("The target is a percentage from 0 to 100."), "training_target")
     with transaction.atomic():
         plan = WorkforcePlan.objects.select_for_update().filter(site=site).first()
         if plan is None:  # the form showed the default, version 1
@@ -448,7 +434,7 @@ def record_survey(
     item_scores: list[tuple[str, float]],
 ) -> StaffSurvey:  # fmt: skip
     if invited is not None and responses > invited:
-        raise WorkforceError(
+        raise ServiceError(
             _(
                 "%(responses)d responses is more than the %(invited)d staff invited. Check the numbers."
             )
@@ -457,7 +443,7 @@ def record_survey(
         )
     for label, score in item_scores:
         if not 1 <= score <= 5:
-            raise WorkforceError(
+            raise ServiceError(
                 _("The score for “%(question)s” must be from 1 to 5.") % {"question": label},
                 "item_scores",
             )
@@ -479,7 +465,7 @@ def add_wellbeing_offer(
     ended_on: dt.date | None, uptake: int | None,
 ) -> WellbeingOffer:  # fmt: skip
     if ended_on and ended_on < started_on:
-        raise WorkforceError(_("The offer must end on or after the day it started."), "ended_on")
+        raise ServiceError(_("The offer must end on or after the day it started."), "ended_on")
     with transaction.atomic():
         offer = WellbeingOffer.objects.create(
             site=site, title=title, description=description, started_on=started_on,
@@ -504,7 +490,7 @@ def record_supervision_coverage(
                    "Check the two numbers."),
     )  # fmt: skip
     if team.staff_count is not None and in_scope > team.staff_count:
-        raise WorkforceError(
+        raise ServiceError(
             _("%(team)s has %(staff)d staff, so no more than %(staff)d can be in scope.")
             % {"team": team.name, "staff": team.staff_count},
             "in_scope",
@@ -539,7 +525,7 @@ def create_policy(
     next_review_on: dt.date | None = None,
 ) -> Policy:
     if site.policies.filter(title__iexact=title.strip()).exists():
-        raise WorkforceError(_("The register already has a policy with this title."), "title")
+        raise ServiceError(_("The register already has a policy with this title."), "title")
     with transaction.atomic():
         policy = Policy.objects.create(
             site=site,
@@ -564,19 +550,19 @@ def review_policy(
     keys = {k for k, _ in reference.POLICY_QUESTIONS}
     allowed = {v for v, _ in reference.POLICY_ANSWERS}
     if set(answers) - keys or any(v not in allowed for v in answers.values()):
-        raise WorkforceError(_("Answer each question yes, partly or no."))
+        raise ServiceError(_("Answer each question yes, partly or no."))
     reviewers = [(n.strip(), r.strip(), lived) for n, r, lived in reviewers if n.strip()]
     if not reviewers:
-        raise WorkforceError(_("Name at least one reviewer."), "reviewer_1")
+        raise ServiceError(_("Name at least one reviewer."), "reviewer_1")
     if (
         outcome in (PolicyReview.Outcome.REVISED, PolicyReview.Outcome.REPLACED)
         and not new_version_url
     ):
-        raise WorkforceError(_("Add a link to the new version of the policy."), "new_version_url")
+        raise ServiceError(_("Add a link to the new version of the policy."), "new_version_url")
     if outcome == PolicyReview.Outcome.WITHDRAWN:
         next_review_on = None
     elif next_review_on is not None and next_review_on <= held_on:
-        raise WorkforceError(_("The next review must be after this one."), "next_review_on")
+        raise ServiceError(_("The next review must be after this one."), "next_review_on")
     lived = sum(1 for *_, x in reviewers if x)
     with transaction.atomic():
         review = PolicyReview.objects.create(
@@ -612,7 +598,7 @@ def record_safety_planning(
     _check_period(period)
     _check_team(site, team)
     if plans_coproduced > plans_in_place:
-        raise WorkforceError(
+        raise ServiceError(
             _(
                 "%(coproduced)d co-produced plans is more than the %(plans)d plans in place. "
                 "Check the two numbers."
@@ -634,9 +620,9 @@ def create_indicator(
     site: Site, *, actor, name: str, definition: str, target: int | None
 ) -> Indicator:
     if site.personalisation.filter(name__iexact=name.strip()).exists():
-        raise WorkforceError(_("The site already has an indicator with this name."), "name")
+        raise ServiceError(_("The site already has an indicator with this name."), "name")
     if target is not None and not 0 <= target <= 100:
-        raise WorkforceError(_("The target is a percentage from 0 to 100."), "target")
+        raise ServiceError(_("The target is a percentage from 0 to 100."), "target")
     with transaction.atomic():
         indicator = Indicator.objects.create(
             site=site, name=name.strip(), definition=definition, target=target
@@ -670,7 +656,7 @@ def record_indicator_value(
 
 def create_agency(site: Site, *, actor, **fields) -> PartnerAgency:
     if site.partner_agencies.filter(name__iexact=fields["name"].strip()).exists():
-        raise WorkforceError(_("The site already has a partner with this name."), "name")
+        raise ServiceError(_("The site already has a partner with this name."), "name")
     with transaction.atomic():
         agency = PartnerAgency.objects.create(site=site, **fields)
         audit.record(
@@ -684,7 +670,7 @@ def update_agency(
 ) -> PartnerAgency:
     name = fields.get("name", agency.name).strip()
     if agency.site.partner_agencies.filter(name__iexact=name).exclude(pk=agency.pk).exists():
-        raise WorkforceError(_("The site already has a partner with this name."), "name")
+        raise ServiceError(_("The site already has a partner with this name."), "name")
     with transaction.atomic():
         stored = PartnerAgency.objects.select_for_update().get(pk=agency.pk)
         if stored.version != expected_version:
@@ -743,13 +729,13 @@ def record_referrals(
 
 def check_ips_scores(scores: list) -> list[int]:
     if len(scores) != len(reference.IPS_ITEMS):
-        raise WorkforceError(
+        raise ServiceError(
             _("Score all %(count)d items.") % {"count": len(reference.IPS_ITEMS)}, "scores"
         )
     checked = []
     for label, score in zip(reference.IPS_ITEMS, scores, strict=True):
         if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-            raise WorkforceError(
+            raise ServiceError(
                 _("Score “%(item)s” with a whole number from 1 to 5.") % {"item": label}, "scores"
             )
         checked.append(score)
@@ -768,7 +754,7 @@ def record_ips_review(
 ) -> IpsReview:
     scores = check_ips_scores(scores)
     if not reviewers.strip():
-        raise WorkforceError(_("Say who carried out the review."), "reviewers")
+        raise ServiceError(_("Say who carried out the review."), "reviewers")
     total = sum(scores)
     with transaction.atomic():
         review = IpsReview.objects.create(
@@ -794,7 +780,7 @@ def record_employment(
 ) -> EmploymentOutcome:
     _check_period(period)
     if job_starts > people_supported:
-        raise WorkforceError(
+        raise ServiceError(
             _(
                 "%(count)d job starts is more than the %(people)d people supported. Check the numbers."
             )
@@ -802,7 +788,7 @@ def record_employment(
             "job_starts",
         )
     if sustained_jobs > people_supported:
-        raise WorkforceError(
+        raise ServiceError(
             _(
                 "%(count)d sustained jobs is more than the %(people)d people supported. "
                 "Check the numbers."
@@ -835,10 +821,10 @@ def chart_figure(site: Site, key: str, *, actor) -> tuple[object, bool, dict]:
 
     figure = figures.figure_for(site, key)
     if figure is None:
-        raise WorkforceError(_("There is no such figure to chart."))
+        raise ServiceError(_("There is no such figure to chart."))
     rows = [r for r in figure.series(site) if r is not None]
     if not rows:
-        raise WorkforceError(
+        raise ServiceError(
             _("There are no figures to chart yet. Record some months first, then chart them.")
         )
     with transaction.atomic():

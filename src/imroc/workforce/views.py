@@ -13,7 +13,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.core import tables
-from imroc.core.services import STALE_EDIT_MESSAGE, StaleEditError
+from imroc.core.access import found_or_404
+from imroc.core.form_views import handle_form
+from imroc.core.services import ServiceError
 from imroc.programme.access import SiteAccess, site_view
 from imroc.workforce import figures, forms, presenters, queries, reference, services
 from imroc.workforce.models import Phase
@@ -35,31 +37,15 @@ def _can_edit(request) -> bool:
     return request.site_access >= SiteAccess.EDIT
 
 
-def _or_404(obj, what: str = "record"):
-    if obj is None:
-        raise Http404(f"No such {what}")
-    return obj
-
-
 def _form_page(
     request, form, *, title, save, done, back, intro="", template="workforce/form.html", **extra
 ):
     """Show a form; on a valid POST call save(form) and redirect to done(result)."""
-    latest_version = extra.pop("latest_version", None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(form)
-        except StaleEditError:
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            if latest_version is not None:
-                form.data = form.data.copy()
-                form.data["version"] = latest_version()
-        except services.WorkforceError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            message, url = done(result)
-            messages.success(request, message)
-            return redirect(url)
+    response = handle_form(
+        request, form, save=save, done=done, latest_version=extra.pop("latest_version", None)
+    )
+    if response is not None:
+        return response
     return render(request, template, {
         "site": request.site, "form": form, "title": title, "intro": intro, "back": back,
         "area": extra.pop("area", "peer"), **extra,
@@ -111,7 +97,7 @@ def cohort_create(request):
 
 
 def _cohort(request, public_id):
-    return _or_404(queries.site_cohort(request.site, public_id), "cohort")
+    return found_or_404(queries.site_cohort(request.site, public_id), "cohort")
 
 
 @site_view()
@@ -213,7 +199,7 @@ def post_create(request, cohort):
 def post_edit(request, cohort, post):
     site = request.site
     cohort = _cohort(request, cohort)
-    post = _or_404(queries.cohort_post(cohort, post), "post")
+    post = found_or_404(queries.cohort_post(cohort, post), "post")
     initial = {n: getattr(post, n) for n in services.POST_FIELDS} | {
         "team": post.team.slug if post.team else None,
         "version": post.version,
@@ -280,7 +266,7 @@ def event_create(request):
 
 @site_view()
 def event_detail(request, event):
-    event = _or_404(queries.site_event(request.site, event), "event")
+    event = found_or_404(queries.site_event(request.site, event), "event")
     trainers = list(event.trainers.all())
     return render(request, "workforce/event.html", {
         "site": request.site, "event": event, "trainers": trainers,
@@ -429,7 +415,7 @@ def indicator_create(request):
 @GET_POST
 def indicator_value(request, indicator):
     site = request.site
-    indicator = _or_404(queries.site_indicator(site, indicator), "indicator")
+    indicator = found_or_404(queries.site_indicator(site, indicator), "indicator")
     form = forms.IndicatorValueForm(_data(request))
     return _form_page(
         request, form, title=_("Record a month"), back=_url("personalisation", site), area="personalisation", subject=indicator.name,
@@ -453,7 +439,7 @@ def chart(request, figure):
         back = _url("home", site)
     try:
         measure, created, counts = services.chart_figure(site, figure, actor=request.user)
-    except services.WorkforceError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect(back)
     months = counts["created"] + counts["corrected"]
@@ -508,7 +494,7 @@ def policy_create(request):
 
 @site_view()
 def policy_detail(request, policy):
-    policy = _or_404(queries.site_policy(request.site, policy), "policy")
+    policy = found_or_404(queries.site_policy(request.site, policy), "policy")
     return render(request, "workforce/policy.html", {
         "site": request.site, "policy": policy, "reviews": queries.policy_reviews(policy),
         "can_edit": _can_edit(request), "area": "policies",
@@ -519,7 +505,7 @@ def policy_detail(request, policy):
 @GET_POST
 def policy_review(request, policy):
     site = request.site
-    policy = _or_404(queries.site_policy(site, policy), "policy")
+    policy = found_or_404(queries.site_policy(site, policy), "policy")
     form = forms.PolicyReviewForm(_data(request), initial={"held_on": timezone.localdate()})
     return _form_page(
         request, form, title=_("Review the policy"), back=_url("policy", site, policy=policy.public_id),
@@ -573,7 +559,7 @@ def agency_create(request):
 
 
 def _agency(request, public_id):
-    return _or_404(queries.site_agency(request.site, public_id), "partner")
+    return found_or_404(queries.site_agency(request.site, public_id), "partner")
 
 
 @site_view()
@@ -669,7 +655,7 @@ def ips_create(request):
 
 @site_view()
 def ips_detail(request, review):
-    review = _or_404(queries.site_ips_review(request.site, review), "review")
+    review = found_or_404(queries.site_ips_review(request.site, review), "review")
     return render(request, "workforce/ips.html", {
         "site": request.site, "review": review, "bands": presenters.ips_bands(), "area": "partnerships",
     })  # fmt: skip

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from imroc.core import audit
-from imroc.core.services import save_versioned
+from imroc.core.services import ServiceError, save_versioned
 from imroc.programme.models import (
     Application,
     Category,
@@ -25,14 +25,6 @@ from imroc.programme.models import (
 )
 
 TEAM_FIELDS = ("name", "kind", "description", "staff_count")
-
-
-class ProgrammeError(Exception):
-    """A change that breaks a rule, with a message for the person who asked for it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def create_programme(
@@ -104,7 +96,7 @@ def create_application(
             organisation__name__iexact=organisation.name
         ).first()
         if earlier is not None:
-            raise ProgrammeError(
+            raise ServiceError(
                 _("%(organisation)s already applied on %(date)s. Open that application instead.")
                 % {
                     "organisation": organisation.name,
@@ -156,7 +148,7 @@ def accept_application(
 def _decide(application, status, category, on, reason, actor) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Application.Status.SUBMITTED:
-        raise ProgrammeError(_("This application has already been decided."))
+        raise ServiceError(_("This application has already been decided."))
     before = audit.snapshot(application, ["status", "category"])
     application.status = status
     application.category = category
@@ -186,7 +178,7 @@ def create_site(
     slug: str | None = None,
 ) -> Site:
     if category not in Category.values:
-        raise ProgrammeError(
+        raise ServiceError(
             _("'%(category)s' is not a site category.") % {"category": category}, "category"
         )
     with transaction.atomic():
@@ -215,13 +207,13 @@ def change_category(
 ) -> CategoryChange:
     """Move a site to another category from a date, keeping the dated history."""
     if category not in Category.values:
-        raise ProgrammeError(
+        raise ServiceError(
             _("'%(category)s' is not a site category.") % {"category": category}, "category"
         )
     with transaction.atomic():
         latest = site.category_history.order_by("-effective_from", "-id").first()
         if latest and effective_from < latest.effective_from:
-            raise ProgrammeError(
+            raise ServiceError(
                 _("The change must start on or after %(date)s, the start of the current category.")
                 % {"date": date_format(latest.effective_from, "d F Y")},
                 "effective_from",
@@ -305,7 +297,7 @@ def _unique_slug(existing, name: str, fallback: str = "item") -> str:
 def create_team(site: Site, *, actor, **fields) -> Team:
     with transaction.atomic():
         if site.teams.filter(name__iexact=fields["name"]).exists():
-            raise ProgrammeError(_("This site already has a team with that name."), "name")
+            raise ServiceError(_("This site already has a team with that name."), "name")
         team = Team(
             site=site, slug=_unique_slug(site.teams.all(), fields["name"], "team"), **fields
         )
@@ -319,7 +311,7 @@ def update_team(team: Team, *, actor, expected_version: int, **fields) -> Team:
     try:
         with transaction.atomic():
             if team.site.teams.filter(name__iexact=fields["name"]).exclude(pk=team.pk).exists():
-                raise ProgrammeError(_("This site already has a team with that name."), "name")
+                raise ServiceError(_("This site already has a team with that name."), "name")
             before = audit.snapshot(Team.objects.get(pk=team.pk), TEAM_FIELDS)
             for name, value in fields.items():
                 setattr(team, name, value)
@@ -333,5 +325,5 @@ def update_team(team: Team, *, actor, expected_version: int, **fields) -> Team:
                 after=audit.snapshot(team, TEAM_FIELDS),
             )
     except IntegrityError:
-        raise ProgrammeError(_("This site already has a team with that name."), "name") from None
+        raise ServiceError(_("This site already has a team with that name."), "name") from None
     return team

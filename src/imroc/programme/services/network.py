@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from imroc.accounts import services as account_services
 from imroc.core import audit
+from imroc.core.services import ServiceError
 from imroc.core.uploads import UploadError, check_upload
 from imroc.programme.models import (
     Application,
@@ -32,7 +33,6 @@ from imroc.programme.models import (
     SupportEntry,
 )
 from imroc.programme.services.core import (
-    ProgrammeError,
     accept_application,
     create_application,
     create_organisation,
@@ -89,7 +89,7 @@ def record_application(
     with transaction.atomic():
         earlier = programme.applications.filter(organisation__name__iexact=name).first()
         if earlier is not None:
-            raise ProgrammeError(
+            raise ServiceError(
                 _("%(organisation)s already applied on %(date)s. Open that application instead.")
                 % {
                     "organisation": earlier.organisation.name,
@@ -120,7 +120,7 @@ def accept_and_invite(
 
 def add_support_entry(site: Site, *, actor, **fields) -> SupportEntry:
     if fields.get("follow_up_on") and fields["follow_up_on"] < fields["happened_on"]:
-        raise ProgrammeError(
+        raise ServiceError(
             _("The follow-up must be on or after the day of the contact."), "follow_up_on"
         )
     with transaction.atomic():
@@ -144,14 +144,14 @@ def schedule_learning_set(
 ) -> LearningSet:  # fmt: skip
     """Schedule a learning set and invite every site in the chosen categories."""
     if not allow_past and fields["starts_at"] < timezone.now():
-        raise ProgrammeError(_("A new learning set must start in the future."), "starts_at")
+        raise ServiceError(_("A new learning set must start in the future."), "starts_at")
     if fields["ends_at"] <= fields["starts_at"]:
-        raise ProgrammeError(_("The learning set must end after it starts."), "ends_at")
+        raise ServiceError(_("The learning set must end after it starts."), "ends_at")
     if not fields.get("place") and not fields.get("online_link"):
-        raise ProgrammeError(_("Give a place, an online link, or both."), "place")
+        raise ServiceError(_("Give a place, an online link, or both."), "place")
     unknown = set(invited_categories) - set(Category.values)
     if not invited_categories or unknown:
-        raise ProgrammeError(_("Choose which categories of site to invite."), "invited_categories")
+        raise ServiceError(_("Choose which categories of site to invite."), "invited_categories")
     with transaction.atomic():
         learning_set = LearningSet.objects.create(
             programme=programme, invited_categories=list(invited_categories), **fields
@@ -188,7 +188,7 @@ def cancel_learning_set(learning_set: LearningSet, *, actor) -> None:
 
 def _invited(learning_set: LearningSet, site: Site) -> None:
     if not learning_set.invitations.filter(site=site).exists():
-        raise ProgrammeError(
+        raise ServiceError(
             _("%(site)s was not invited to this learning set.") % {"site": site.name}, "site"
         )
 
@@ -198,12 +198,12 @@ def record_learning_set_attendance(
 ) -> LearningSetAttendance:
     _invited(learning_set, site)
     if learning_set.starts_at > timezone.now():
-        raise ProgrammeError(
+        raise ServiceError(
             _("Attendance can be recorded once the learning set has started."), "person"
         )
     with transaction.atomic():
         if learning_set.attendance.filter(site=site, person__iexact=person).exists():
-            raise ProgrammeError(
+            raise ServiceError(
                 _("%(person)s from %(site)s is already on the list.")
                 % {"person": person, "site": site.name},
                 "person",
@@ -241,7 +241,7 @@ def evaluate_learning_set(
     with transaction.atomic():
         already = learning_set.evaluation_receipts.filter(user=actor).exists()
         if already:
-            raise ProgrammeError(_("You have already evaluated this learning set. Thank you."))
+            raise ServiceError(_("You have already evaluated this learning set. Thank you."))
         evaluation = LearningSetEvaluation.objects.create(learning_set=learning_set, **answers)
         learning_set.evaluation_receipts.create(user=actor)
         audit.record(
@@ -255,18 +255,18 @@ def share_resource(
 ) -> Resource:
     """Share a document or link. Files are checked by content and stored under a random name."""
     if fields.get("visibility") == Resource.Visibility.SITE and site is None:
-        raise ProgrammeError(_("Only a site can share a resource with itself alone."), "visibility")
+        raise ServiceError(_("Only a site can share a resource with itself alone."), "visibility")
     if fields.get("kind") == Resource.Kind.LINK and not fields.get("url"):
-        raise ProgrammeError(_("Give the web address of the link."), "url")
+        raise ServiceError(_("Give the web address of the link."), "url")
     if fields.get("kind") != Resource.Kind.LINK and upload is None and not fields.get("url"):
-        raise ProgrammeError(_("Choose a file to share, or give a web address."), "file")
+        raise ServiceError(_("Choose a file to share, or give a web address."), "file")
     stored = {}
     if upload is not None:
         content = upload.read()
         try:
             kind, safe_name = check_upload(content, upload.name)
         except UploadError as error:
-            raise ProgrammeError(str(error), "file") from None
+            raise ServiceError(str(error), "file") from None
         stored = {"file_name": safe_name, "content_type": kind.content_type, "size": len(content)}
     with transaction.atomic():
         resource = Resource(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.core import panels, tables
-from imroc.core.services import StaleEditError
+from imroc.core.access import found_or_404
+from imroc.core.form_views import handle_form
+from imroc.core.services import ServiceError, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.framework import services as framework_services
 from imroc.framework.loader import FrameworkFileError
@@ -131,16 +133,9 @@ def framework_index(request):
     )
 
 
-def _version_or_404(public_id):
-    version = framework_queries.version_by_public_id(public_id)
-    if version is None:
-        raise Http404("No such framework version")
-    return version
-
-
 @programme_view()
 def framework_version(request, version):
-    version = _version_or_404(version)
+    version = found_or_404(framework_queries.version_by_public_id(version), "framework version")
     stages, challenges = framework_queries.grid(version)
     return render(
         request,
@@ -157,10 +152,10 @@ def framework_version(request, version):
 @programme_view(ProgrammeAccess.ADMIN)
 @require_POST
 def framework_publish(request, version):
-    version = _version_or_404(version)
+    version = found_or_404(framework_queries.version_by_public_id(version), "framework version")
     try:
         framework_services.publish_version(version, request.user)
-    except framework_services.FrameworkError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -193,16 +188,9 @@ def site_dashboard(request):
     )
 
 
-def _team_or_404(site, slug):
-    team = queries.site_team(site, slug)
-    if team is None:
-        raise Http404("No such team")
-    return team
-
-
 @site_view()
 def team_detail(request, team):
-    team = _team_or_404(request.site, team)
+    team = found_or_404(queries.site_team(request.site, team), "team")
     return render(
         request,
         "programme/team_detail.html",
@@ -219,15 +207,22 @@ def team_detail(request, team):
 @require_http_methods(["GET", "POST"])
 def team_create(request):
     form = TeamForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            team = services.create_team(request.site, actor=request.user, **data)
-        except services.ProgrammeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, _("Added the team %(team)s.") % {"team": team.name})
-            return redirect("sites:team", site=request.site.slug, team=team.slug)
+        return services.create_team(request.site, actor=request.user, **data)
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda team: (
+            _("Added the team %(team)s.") % {"team": team.name},
+            reverse("sites:team", kwargs={"site": request.site.slug, "team": team.slug}),
+        ),
+    )
+    if response is not None:
+        return response
     return render(
         request, "programme/team_form.html", {"site": request.site, "form": form, "team": None}
     )
@@ -236,7 +231,7 @@ def team_create(request):
 @site_view(SiteAccess.EDIT)
 @require_http_methods(["GET", "POST"])
 def team_edit(request, team):
-    team = _team_or_404(request.site, team)
+    team = found_or_404(queries.site_team(request.site, team), "team")
     if request.method == "POST":
         form = TeamForm(request.POST, instance=team)
         if form.is_valid():
@@ -257,8 +252,8 @@ def team_edit(request, team):
                 # Saving again now knowingly replaces the other person's changes.
                 form.data = form.data.copy()
                 form.data["version"] = latest.version
-            except services.ProgrammeError as error:
-                form.add_error(error.field, str(error))
+            except ServiceError as error:
+                error.show_on(form)
             else:
                 messages.success(request, _("Saved the changes to %(team)s.") % {"team": team.name})
                 return redirect("sites:team", site=request.site.slug, team=team.slug)

@@ -6,12 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.accounts.reauth import check_recent_auth
 from imroc.core import audit, suppression, tables
+from imroc.core.access import found_or_404
+from imroc.core.form_views import handle_form
+from imroc.core.services import ServiceError
 from imroc.framework import queries as framework_queries
 from imroc.programme import queries, services
 from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
@@ -83,20 +87,20 @@ def application_new(request):
         challenges=_challenges(programme),
         initial={"submitted_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.record_application(
-                programme, actor=request.user, **form.cleaned_data
-            )
-        except services.ProgrammeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(
-                request,
-                _("Recorded the application from %(organisation)s.")
-                % {"organisation": application.organisation.name},
-            )
-            return redirect("programme:application", application=application.public_id)
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.record_application(
+            programme, actor=request.user, **form.cleaned_data
+        ),
+        done=lambda application: (
+            _("Recorded the application from %(organisation)s.")
+            % {"organisation": application.organisation.name},
+            reverse("programme:application", kwargs={"application": application.public_id}),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "programme/application_new.html", {"form": form})
 
 
@@ -104,9 +108,7 @@ def application_new(request):
 @require_http_methods(["GET", "POST"])
 def application_detail(request, application):
     programme = request.programme
-    found = queries.application(programme, application)
-    if found is None:
-        raise Http404("No such application")
+    found = found_or_404(queries.application(programme, application), "application")
     application = found
     accept = AcceptForm(prefix="accept", initial={"joined_on": timezone.localdate()})
     decline = DeclineForm(prefix="decline")
@@ -126,7 +128,7 @@ def application_detail(request, application):
                         base_url=request.build_absolute_uri("/"),
                         **data,
                     )
-                except services.ProgrammeError as error:
+                except ServiceError as error:
                     accept.add_error(None, str(error))
                 else:
                     messages.success(
@@ -151,7 +153,7 @@ def application_detail(request, application):
                         reason=decline.cleaned_data["reason"],
                         actor=request.user,
                     )
-                except services.ProgrammeError as error:
+                except ServiceError as error:
                     decline.add_error(None, str(error))
                 else:
                     messages.success(
@@ -170,9 +172,7 @@ def application_detail(request, application):
 
 
 def _programme_site(request, slug):
-    site = queries.programme_site(request.programme, slug)
-    if site is None:
-        raise Http404("No such site")
+    site = found_or_404(queries.programme_site(request.programme, slug), "site")
     return site
 
 
@@ -191,8 +191,8 @@ def site_admin(request, site):
             if category_form.is_valid():
                 try:
                     services.change_category(site, actor=request.user, **category_form.cleaned_data)
-                except services.ProgrammeError as error:
-                    category_form.add_error(error.field, str(error))
+                except ServiceError as error:
+                    error.show_on(category_form)
                 else:
                     messages.success(
                         request, _("Changed the site's category. The history keeps the old one.")
@@ -205,8 +205,8 @@ def site_admin(request, site):
                     services.add_support_entry(
                         site, actor=request.user, **support_form.cleaned_data
                     )
-                except services.ProgrammeError as error:
-                    support_form.add_error(error.field, str(error))
+                except ServiceError as error:
+                    error.show_on(support_form)
                 else:
                     messages.success(request, _("Added to the support log."))
                     return redirect("programme:site", site=site.slug)
@@ -221,9 +221,7 @@ def site_admin(request, site):
 @require_POST
 def support_followed_up(request, site, entry):
     site = _programme_site(request, site)
-    found = queries.support_entry(site, entry)
-    if found is None:
-        raise Http404("No such entry")
+    found = found_or_404(queries.support_entry(site, entry), "entry")
     services.mark_followed_up(found, actor=request.user)
     messages.success(request, _("Marked as followed up."))
     return redirect("programme:site", site=site.slug)
@@ -246,30 +244,36 @@ def learning_sets(request):
 @require_http_methods(["GET", "POST"])
 def learning_set_new(request):
     form = LearningSetForm(_post(request), challenges=_challenges(request.programme))
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = dict(form.cleaned_data)
-        try:
-            learning_set = services.schedule_learning_set(
-                request.programme, actor=request.user, themes=data.pop("themes"), facilitators=data.pop("facilitators"),
-                invited_categories=data.pop("invited_categories"), **data,
-            )  # fmt: skip
-        except services.ProgrammeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(
-                request,
-                _("Scheduled “%(title)s” and invited the sites.") % {"title": learning_set.title},
-            )
-            return redirect("programme:learning_set", learning_set=learning_set.public_id)
+        return services.schedule_learning_set(
+            request.programme,
+            actor=request.user,
+            themes=data.pop("themes"),
+            facilitators=data.pop("facilitators"),
+            invited_categories=data.pop("invited_categories"),
+            **data,
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda learning_set: (
+            _("Scheduled “%(title)s” and invited the sites.") % {"title": learning_set.title},
+            reverse("programme:learning_set", kwargs={"learning_set": learning_set.public_id}),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "programme/learning_set_new.html", {"form": form})
 
 
 @programme_view()
 @require_http_methods(["GET", "POST"])
 def learning_set_detail(request, learning_set):
-    found = queries.learning_set(request.programme, learning_set)
-    if found is None:
-        raise Http404("No such learning set")
+    found = found_or_404(queries.learning_set(request.programme, learning_set), "learning set")
     learning_set = found
     if request.method == "GET" and tables.wants_export(request):
         attendance = learning_set.attendance.select_related("site__organisation")
@@ -293,9 +297,10 @@ def learning_set_detail(request, learning_set):
                     messages.success(request, _("Added to the attendance list."))
                     return redirect("programme:learning_set", learning_set=learning_set.public_id)
             elif which == "unattend":
-                row = queries.attendance_record(learning_set, request.POST.get("row", ""))
-                if row is None:
-                    raise Http404("No such attendance")
+                row = found_or_404(
+                    queries.attendance_record(learning_set, request.POST.get("row", "")),
+                    "attendance",
+                )
                 services.remove_learning_set_attendance(row, actor=request.user)
                 messages.success(request, _("Removed from the attendance list."))
                 return redirect("programme:learning_set", learning_set=learning_set.public_id)
@@ -311,7 +316,7 @@ def learning_set_detail(request, learning_set):
                 services.cancel_learning_set(learning_set, actor=request.user)
                 messages.success(request, _("Cancelled the learning set."))
                 return redirect("programme:learning_set", learning_set=learning_set.public_id)
-        except services.ProgrammeError as error:
+        except ServiceError as error:
             (attendance if which == "attend" else action).add_error(error.field, str(error))
     return render(request, "programme/learning_set_detail.html", {
         "learning_set": learning_set, **detail, "attendance_form": attendance, "action_form": action,
@@ -334,26 +339,27 @@ def site_learning_sets(request):
 @require_http_methods(["GET", "POST"])
 def site_learning_set(request, learning_set):
     site = request.site
-    found = queries.site_learning_set(site, learning_set)
-    if found is None:
-        raise Http404("No such learning set")
+    found = found_or_404(queries.site_learning_set(site, learning_set), "learning set")
     learning_set = found
     form = EvaluationForm(_post(request))
-    if request.method == "POST":
-        if request.site_access < SiteAccess.CONTRIBUTE:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.evaluate_learning_set(
-                    learning_set, site=site, actor=request.user, **form.cleaned_data
-                )
-            except services.ProgrammeError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Thank you. Your answers are anonymous."))
-                return redirect(
-                    "sites:learning_set", site=site.slug, learning_set=learning_set.public_id
-                )
+    if request.method == "POST" and request.site_access < SiteAccess.CONTRIBUTE:
+        raise PermissionDenied
+    response = handle_form(
+        request,
+        form,
+        save=lambda form: services.evaluate_learning_set(
+            learning_set, site=site, actor=request.user, **form.cleaned_data
+        ),
+        done=lambda evaluation: (
+            _("Thank you. Your answers are anonymous."),
+            reverse(
+                "sites:learning_set",
+                kwargs={"site": site.slug, "learning_set": learning_set.public_id},
+            ),
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "programme/site_learning_set.html", {
         "site": site, "learning_set": learning_set, "form": form,
         "our_attendance": learning_set.attendance.filter(site=site),
@@ -388,7 +394,7 @@ def site_library(request):
     return _library_page(request, site=request.site, template="programme/site_library.html")
 
 
-def _share(request, *, site, redirect_to):
+def _share(request, *, site, done_url):
     programme = site.programme if site else request.programme
     form = ResourceForm(
         _post(request),
@@ -396,31 +402,46 @@ def _share(request, *, site, redirect_to):
         challenges=_challenges(programme),
         for_site=site is not None,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = dict(form.cleaned_data)
         upload = data.pop("file")
-        try:
-            services.share_resource(programme, site=site, actor=request.user, upload=upload,
-                                    challenges=list(data.pop("challenges")), **data)  # fmt: skip
-        except services.ProgrammeError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, _("Shared “%(title)s”.") % {"title": data["title"]})
-            return redirect_to
+        return services.share_resource(
+            programme,
+            site=site,
+            actor=request.user,
+            upload=upload,
+            challenges=list(data.pop("challenges")),
+            **data,
+        )
+
+    response = handle_form(
+        request,
+        form,
+        save=save,
+        done=lambda resource: (
+            _("Shared “%(title)s”.") % {"title": form.cleaned_data["title"]},
+            done_url,
+        ),
+    )
+    if response is not None:
+        return response
     return render(request, "programme/library_new.html", {"site": site, "form": form})
 
 
 @programme_view(ProgrammeAccess.ADMIN)
 @require_http_methods(["GET", "POST"])
 def library_new(request):
-    return _share(request, site=None, redirect_to=redirect("programme:library"))
+    return _share(request, site=None, done_url=reverse("programme:library"))
 
 
 @site_view(SiteAccess.EDIT)
 @require_http_methods(["GET", "POST"])
 def site_library_new(request):
     return _share(
-        request, site=request.site, redirect_to=redirect("sites:library", site=request.site.slug)
+        request,
+        site=request.site,
+        done_url=reverse("sites:library", kwargs={"site": request.site.slug}),
     )
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.core.access import found_or_404
 from imroc.programme.access import ProgrammeAccess, programme_view
 from imroc.reports.bundles import queries, services
 from imroc.reports.bundles.format import BundleError
@@ -64,9 +64,7 @@ def upload(request):
 
 @programme_view(ProgrammeAccess.ADMIN)
 def detail(request, bundle_import):
-    record = queries.import_or_none(request.programme, bundle_import)
-    if record is None:
-        raise Http404("No such bundle import")
+    record = found_or_404(queries.import_or_none(request.programme, bundle_import), "bundle import")
     rows = [(spec.name.replace("_", " "), record.counts.get(spec.name, {})) for spec in SPECS]
     return render(
         request,
@@ -102,9 +100,7 @@ def register_key(request):
 @programme_view(ProgrammeAccess.ADMIN)
 @require_POST
 def revoke_key(request, bundle_key):
-    key = queries.key_or_none(request.programme, bundle_key)
-    if key is None:
-        raise Http404("No such key")
+    key = found_or_404(queries.key_or_none(request.programme, bundle_key), "key")
     try:
         services.revoke_key(key, request.user)
     except BundleError as error:

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from imroc.core.audit import SystemActor
+from imroc.core.services import ServiceError
 from imroc.framework import services
 from imroc.framework.loader import FrameworkFileError
 
@@ -72,6 +73,6 @@ class Command(BaseCommand):
             if publish and version.status == "draft":
                 try:
                     version = services.publish_version(version, actor)
-                except services.FrameworkError as error:
+                except ServiceError as error:
                     raise CommandError(str(error), returncode=2) from None
             self.stdout.write(f"{version.key} {version.version}: {version.get_status_display()}")

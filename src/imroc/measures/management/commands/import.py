@@ -22,7 +22,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from imroc.core.audit import SystemActor
-from imroc.measures.services import BulkUpsertError, MeasureError, upsert_data_points
+from imroc.core.services import ServiceError
+from imroc.measures.services import BulkUpsertError, upsert_data_points
 from imroc.programme.models import Site
 
 PERIOD_HEADERS = ("period", "date", "month", "week")
@@ -67,7 +68,7 @@ class Command(BaseCommand):
                 f"{error.error_count:,} row(s) of {file} have problems. Nothing was saved.",
                 returncode=2,
             ) from None
-        except MeasureError as error:
+        except ServiceError as error:
             raise CommandError(f"{error} Nothing was saved.", returncode=2) from None
         self.stdout.write(
             f"Imported {counts['rows']:,} rows into {counts['measures']:,} measure(s): "

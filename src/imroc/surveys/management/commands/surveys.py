@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from imroc.core.audit import SystemActor
+from imroc.core.services import ServiceError
 from imroc.programme.models import Programme
 from imroc.surveys import services
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         for each in programmes:
             try:
                 loaded = services.load_programme_instruments(each, actor=SystemActor("cli"), paths=files or None)  # fmt: skip
-            except services.SurveyError as error:
+            except ServiceError as error:
                 raise CommandError(str(error), returncode=2) from None
             for version, created in loaded:
                 state = "loaded" if created else "unchanged"
