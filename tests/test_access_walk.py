@@ -88,7 +88,34 @@ def _samples(site, team, framework, site_lead):
         **_workforce_samples(site),
         **_survey_samples(site),
         **_bundle_samples(site),
+        **_people_samples(site),
     }
+
+
+def _people_samples(site):
+    """A person with a role at the site and in the programme, and a waiting invitation to lead."""
+    from imroc.core.audit import SystemActor
+    from imroc.programme.services import people
+    from tests.programme.factories import (
+        ProgrammeMembershipFactory,
+        SiteMembershipFactory,
+        UserFactory,
+    )
+
+    person = UserFactory(username="sample-person")
+    SiteMembershipFactory(user=person, site=site, role="member")
+    ProgrammeMembershipFactory(user=person, programme=site.programme, role="viewer")
+    sent = people.invite(
+        site.programme,
+        site=site,
+        role="lead",
+        stakeholder_group="manager",
+        name="Sam Ple",
+        email="sam.ple@example.org",
+        actor=SystemActor("tests"),
+        base_url="http://testserver/",
+    )
+    return {"person": person.public_id, "invitation": sent.invitation.public_id}
 
 
 def _audited(obj, site):
@@ -108,9 +135,14 @@ def _bundle_samples(site):
 
     key = SiteKey.objects.create(site=site, public_key="A" * 43 + "=", fingerprint="0" * 64)
     record = BundleImport.objects.create(
-        site=site, key=key, bundle_id=uuid.uuid4(), sequence=1, sha256="0" * 64,
-        exported_at=timezone.now(), imported_by_label="tests",
-    )  # fmt: skip
+        site=site,
+        key=key,
+        bundle_id=uuid.uuid4(),
+        sequence=1,
+        sha256="0" * 64,
+        exported_at=timezone.now(),
+        imported_by_label="tests",
+    )
     return {"bundle_key": key.public_id, "bundle_import": record.public_id}
 
 

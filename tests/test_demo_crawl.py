@@ -1,7 +1,8 @@
 """Load the demo and follow every kind of link as each demo user: no page may fail.
 
 A smoke test over real data, so a template or query that breaks only with a full programme
-(a review with a score, a cohort with posts) is caught before a person meets it.
+(a review with a score, a cohort with posts) is caught before a person meets it. No link or
+button may lead its viewer to a 403 either: actions a person cannot take are not shown.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def _crawl(client: Client, start: str, limit: int) -> tuple[int, list[tuple[int,
             continue
         seen.add(path)
         response = client.get(path)
-        if response.status_code >= 500:
+        if response.status_code >= 500 or response.status_code == 403:
             failures.append((response.status_code, path))
         if response.status_code in (301, 302) and response["Location"].startswith("/"):
             queue.append(response["Location"])
@@ -73,6 +74,16 @@ def _crawl(client: Client, start: str, limit: int) -> tuple[int, list[tuple[int,
             failures.append((f"{weight} bytes, over the page budget", path))
         if EXTERNAL.search(html):
             failures.append(("loads something from another site", path))
+        # A button's form is checked, not sent: a GET to a POST-only address answers 405 to
+        # someone allowed to use it, and 403 to someone shown a button they cannot use.
+        for action in re.findall(r'<form[^>]*method="post"[^>]*action="(/[^"#]*)"', html, re.I):
+            action = action.replace("&amp;", "&")
+            shape = UUID.sub("ID", action.split("?")[0])
+            if shapes["form " + shape] >= 1 or SKIP.search(action):
+                continue
+            shapes["form " + shape] += 1
+            if client.get(action).status_code == 403:
+                failures.append((403, f"the form on {path} posts to {action}"))
         for href in re.findall(r'href="(/[^"#]*)"', response.content.decode()):
             href = href.replace("&amp;", "&")
             shape = UUID.sub("ID", href.split("?")[0])

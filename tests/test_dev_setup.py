@@ -69,12 +69,16 @@ def _copy_project(destination: Path) -> Path:
     return destination
 
 
+def _clean_env() -> dict[str, str]:
+    """What a newcomer's fresh shell has: no PYTHONPATH or virtual environment of ours."""
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/")}
+
+
 def _dev(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/")}
     return subprocess.run(
         [_base_python(), "dev.py", *args],
         cwd=project,
-        env=env,
+        env=_clean_env(),
         capture_output=True,
         text=True,
         check=False,
@@ -123,6 +127,7 @@ def test_a_fresh_clone_installs_from_the_bundled_pip(tmp_path):
     )
     check = subprocess.run(
         [python, "-c", CHECK_PINS, installed_pins],
+        env=_clean_env(),
         capture_output=True,
         text=True,
         check=True,
@@ -130,6 +135,7 @@ def test_a_fresh_clone_installs_from_the_bundled_pip(tmp_path):
     assert check.stdout.strip() == ""
     imroc = subprocess.run(
         [python, "-c", "import imroc, pathlib; print(pathlib.Path(imroc.__file__).parent)"],
+        env=_clean_env(),
         capture_output=True,
         text=True,
         check=True,

@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import lint_scoping  # noqa: E402
+import roles_table  # noqa: E402
 
 
 def _clean_env(**extra):
@@ -81,3 +82,28 @@ def test_imroc_spc_runs_without_django_or_environment(tmp_path):
     assert out["chart"] == "xmr"
     assert len(out["points"]) == 14
     assert "django" not in result.stderr.lower()
+
+
+def test_the_role_table_in_docs_matches_every_routes_access_marker():
+    assert roles_table.main(["--check"]) == 0
+
+
+def test_the_role_table_check_fails_when_a_route_is_missing(tmp_path, monkeypatch, capsys):
+    doc = tmp_path / "roles.md"
+    text = roles_table.DOC.read_text()
+    doc.write_text("\n".join(line for line in text.splitlines() if "`sites:people`" not in line))
+    monkeypatch.setattr(roles_table, "DOC", doc)
+
+    assert roles_table.main(["--check"]) == 1
+    assert "does not match" in capsys.readouterr().out
+
+
+def test_every_file_the_architecture_guide_names_exists():
+    import re
+
+    guide = (ROOT / "docs" / "architecture.md").read_text()
+    named = set(re.findall(r"`((?:src|tests|docs|tools)/[^`<>*]+?)`", guide))
+    named |= {f"src/{p}" for p in re.findall(r"`(imroc/[^`<>*]+?\.py)`", guide)}
+    assert len(named) > 15
+    missing = sorted(p for p in named if not (ROOT / p.split(" ")[0]).exists())
+    assert not missing, f"docs/architecture.md names files that do not exist: {missing}"

@@ -3,6 +3,7 @@ from django.urls import include, path
 from imroc.accounts import language
 from imroc.core import views as core_views
 from imroc.programme import views as programme_views
+from imroc.programme.views import people as people_views
 
 urlpatterns = [
     path("", programme_views.home, name="home"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("help/<slug:guide>/", core_views.help_guide, name="help_guide"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
     path("language/", language.choose_language, name="set_language"),
+    path("invitations/<str:token>/", people_views.accept_invitation, name="invitation"),
     path("accounts/tokens/", include("imroc.api.token_urls")),
     path("accounts/", include("imroc.accounts.urls")),
     path("api/v1/", include("imroc.api.urls")),

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.core import mail
 
+from imroc.core.models import AuditEvent
 from tests.programme.factories import UserFactory
 
 RESET = "/accounts/password-reset/"
@@ -64,6 +65,9 @@ def test_the_link_sets_a_new_password_once(client, known, settings):
     assert done["Location"] == "/accounts/password-reset/done/"
     known.refresh_from_db()
     assert known.check_password("tidal marble owl orchard")
+    event = AuditEvent.objects.get(action="user.password_reset")
+    assert (event.actor, event.after["how"]) == (known, "emailed link")
+    assert "tidal" not in str(event.before) + str(event.after)
     again = client.get(link, follow=True).content.decode()
     assert "This link does not work" in again
 

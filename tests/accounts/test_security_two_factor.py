@@ -218,3 +218,20 @@ def test_repeated_wrong_codes_are_slowed_down(client, site_lead, settings):
     client.post(VERIFY, {"code": "000001"})
     page = client.post(VERIFY, {"code": _code(device)}).content.decode()
     assert "too many wrong codes" in page
+
+
+@pytest.mark.django_db
+def test_setting_up_a_first_authenticator_from_a_stale_session_asks_for_the_password(
+    member_client, site_member
+):
+    from imroc.accounts.reauth import make_stale
+
+    make_stale(member_client)
+
+    response = member_client.get("/accounts/two-factor/setup/")
+    posted = member_client.post("/accounts/two-factor/setup/", {"code": "123456"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauth/?next=")
+    assert posted.status_code == 302 and posted["Location"].startswith("/accounts/reauth/")
+    assert not TOTPDevice.objects.filter(user=site_member).exists()

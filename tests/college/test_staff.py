@@ -137,15 +137,37 @@ def test_register_refuses_a_made_up_status(member_client, site, run):
 
 
 @pytest.mark.django_db
-def test_viewers_never_see_contact_details_and_views_are_logged(viewer_client, lead_client, viewer, site, run):  # fmt: skip
+def test_partners_never_see_contact_details_and_views_are_logged(
+    partner_client, lead_client, partner, site, run
+):
     learner = LearnerFactory(college=run.course.college, contact="hidden.contact@example.org")
     EnrolmentFactory(run=run, learner=learner)
     for url in (_c(site, f"runs/{run.public_id}/"), _c(site, f"learners/{learner.public_id}/")):
-        page = viewer_client.get(url).content.decode()
+        page = partner_client.get(url).content.decode()
         assert learner.name in page and "hidden.contact" not in page
-    assert "hidden.contact" in lead_client.get(_c(site, f"learners/{learner.public_id}/")).content.decode()  # fmt: skip
+    learner_url = _c(site, f"learners/{learner.public_id}/")
+    assert "hidden.contact" in lead_client.get(learner_url).content.decode()
     views = AuditEvent.objects.filter(action="viewed.learner", object_id=str(learner.public_id))
-    assert views.count() == 2 and views.filter(actor=viewer).exists()
+    assert views.count() == 2 and views.filter(actor=partner).exists()
+
+
+@pytest.mark.django_db
+def test_board_viewers_see_the_colleges_figures_never_a_learner(
+    viewer_client, programme_admin_client, site, run
+):
+    learner = LearnerFactory(college=run.course.college, name="Quentin Private-Learner")
+    EnrolmentFactory(run=run, learner=learner)
+
+    for client in (viewer_client, programme_admin_client):
+        home = client.get(_c(site, "")).content.decode()
+        run_page = client.get(_c(site, f"runs/{run.public_id}/"))
+        assert "Quentin" not in home and "/learners/" not in home
+        assert run_page.status_code == 200
+        assert "Quentin" not in run_page.content.decode()
+        assert "1 of" in run_page.content.decode()  # the places taken still show
+        assert client.get(_c(site, "learners/")).status_code == 403
+        assert client.get(_c(site, f"learners/{learner.public_id}/")).status_code == 403
+        assert client.get(_c(site, f"runs/{run.public_id}/?format=csv")).status_code == 403
 
 
 @pytest.mark.django_db

@@ -89,21 +89,23 @@ def test_accept_creates_the_site_and_invites_its_lead(
     new_site = Site.objects.get(organisation__name="Heronsgate Health NHS Trust")
     assert new_site.category == "pilot"
     assert CategoryChange.objects.get(site=new_site).reason == "Will benefit from intensive support"
-    lead = SiteMembership.objects.get(site=new_site).user
-    assert not lead.has_usable_password()
+    assert not SiteMembership.objects.filter(site=new_site).exists()  # theirs once accepted
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["robin@heronsgate.example.org"]
-    link = re.search(
-        r"http://testserver(/accounts/invitation/[^/\s]+/)", mail.outbox[0].body
-    ).group(1)
-    # The invited lead sets a password and lands on their site.
-    page = client.post(link, {"password": "short", "confirm": "short"}).content.decode()
-    assert "Your password is too short" in page
-    response = client.post(
-        link, {"password": "heron-lake-morning-walk", "confirm": "heron-lake-morning-walk"}
+    link = re.search(r"http://testserver(/invitations/[^/\s]+/)", mail.outbox[0].body).group(1)
+    # The invited lead sets up an account and lands on their site.
+    account = {"display_name": "Robin Lead", "username": "robin"}
+    page = client.post(link, {**account, "password": "short", "confirm": "short"})
+    assert "Your password is too short" in page.content.decode()
+    password = "heron-lake-morning-walk"
+    response = client.post(link, {**account, "password": password, "confirm": password})
+    assert response["Location"] == f"/sites/{new_site.slug}/"
+    lead = SiteMembership.objects.get(site=new_site)
+    assert (lead.user.username, lead.role, lead.added_by.username) == (
+        "robin",
+        "lead",
+        "prog-admin",
     )
-    assert response["Location"] == "/"
-    assert client.get("/")["Location"] == f"/sites/{new_site.slug}/"
-    assert client.get(link).status_code == 404  # the link works once
+    assert client.get(link).status_code == 410  # the link works once
     # Deciding twice is refused.
     page = programme_admin_client.post(
         url, {"decision": "decline", "decline-reason": "Changed our minds"}, follow=True

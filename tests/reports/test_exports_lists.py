@@ -130,8 +130,10 @@ def test_cycles_points_rounds_ratings(site, lists, viewer_client):
     )
 
 
-def test_college_lists_hide_contacts_from_viewers(site, lists, viewer_client, member_client):
-    viewer_rows = _csv(viewer_client.get(_url("college:learners", site), {"format": "csv"}))
+def test_college_lists_hide_contacts_from_partners_and_viewers(
+    site, lists, viewer_client, partner_client, member_client, programme_viewer_client
+):
+    viewer_rows = _csv(partner_client.get(_url("college:learners", site), {"format": "csv"}))
     assert viewer_rows[0][:2] == ["Name", "Group"]
     assert b"@example.org" not in "".join(",".join(r) for r in viewer_rows).encode()
     member_rows = _csv(member_client.get(_url("college:learners", site), {"format": "csv", "q": "anna"}))  # fmt: skip
@@ -145,16 +147,26 @@ def test_college_lists_hide_contacts_from_viewers(site, lists, viewer_client, me
     assert sorted(r[0] for r in trainers[1:]) == ["Pat Peer", "Rowan Practitioner"]
 
 
-def test_every_list_offers_links_and_refuses_unknown_formats(site, lists, viewer_client):
+# Lists of individual learners are for the people who run and teach at the college; a site
+# viewer (a board member) never sees a learner (docs/roles.md).
+LEARNER_LISTS = {"learners", "places"}
+
+
+def test_every_list_offers_links_and_refuses_unknown_formats(
+    site, lists, viewer_client, partner_client
+):
     for name, url in _routes(site, lists).items():
-        page = viewer_client.get(url)
+        client = partner_client if name in LEARNER_LISTS else viewer_client
+        page = client.get(url)
         assert page.status_code == 200, name
         html = page.content.decode()
         assert "format=csv" in html and "format=xlsx" in html, name
-        bad = viewer_client.get(url, {"format": "pdf"})
+        bad = client.get(url, {"format": "pdf"})
         assert bad.status_code == 400, name
         assert b"format=csv or format=xlsx" in bad.content
-        assert viewer_client.get(url, {"format": "xlsx"}).status_code == 200, name
+        assert client.get(url, {"format": "xlsx"}).status_code == 200, name
+        if name in LEARNER_LISTS:
+            assert viewer_client.get(url, {"format": "csv"}).status_code == 403, name
 
 
 def test_outsider_gets_404_on_every_list_download(site, lists, outsider_client):
@@ -212,7 +224,7 @@ def test_programme_lists(site, lists, programme_viewer_client, outsider_client):
 
 
 def test_downloading_learner_contacts_needs_a_recent_password(
-    site, lists, member_client, viewer_client
+    site, lists, member_client, partner_client
 ):
     make_stale(member_client)
     for url in (
@@ -221,6 +233,6 @@ def test_downloading_learner_contacts_needs_a_recent_password(
     ):
         response = member_client.get(url, {"format": "csv"})
         assert response.status_code == 302 and response["Location"].startswith("/accounts/reauth/")
-    # A viewer's download has no contacts, so the page's own access is enough.
-    make_stale(viewer_client)
-    assert viewer_client.get(_url("college:learners", site), {"format": "csv"}).status_code == 200
+    # A partner's download has no contacts, so the page's own access is enough.
+    make_stale(partner_client)
+    assert partner_client.get(_url("college:learners", site), {"format": "csv"}).status_code == 200

@@ -44,6 +44,17 @@ def set_password(user, password: str, *, actor) -> None:
         audit.record(actor, "user.password", user, after={"password": "changed"})
 
 
+def reset_password(user, password: str) -> None:
+    """Set a new password from an emailed reset link, and record that it happened."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        # The new value is never written to the log.
+        audit.record(
+            user, "user.password_reset", user, after={"password": "changed", "how": "emailed link"}
+        )
+
+
 def unique_username(email: str) -> str:
     base = slugify(email.split("@")[0])[:30] or "person"
     taken = set(
@@ -57,7 +68,8 @@ def unique_username(email: str) -> str:
     return name
 
 
-def _hash(token: str) -> str:
+def hash_secret(token: str) -> str:
+    """The SHA-256 of a link's secret: the only form in which imroc stores it."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -67,7 +79,7 @@ def invite(user, *, actor) -> str:
     with transaction.atomic():
         Invitation.objects.create(
             user=user,
-            token_hash=_hash(token),
+            token_hash=hash_secret(token),
             expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
         )
         audit.record(actor, "user.invite", user, after={"expires_in_days": INVITATION_DAYS})
@@ -75,7 +87,9 @@ def invite(user, *, actor) -> str:
 
 
 def find_invitation(token: str) -> Invitation:
-    invitation = Invitation.objects.select_related("user").filter(token_hash=_hash(token)).first()
+    invitation = (
+        Invitation.objects.select_related("user").filter(token_hash=hash_secret(token)).first()
+    )
     if invitation is None:
         raise InvitationError(
             gettext("This link is not right. Check you copied all of it, or ask for a new one.")

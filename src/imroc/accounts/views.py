@@ -27,6 +27,7 @@ from imroc.accounts.forms import (
     SignInForm,
 )
 from imroc.accounts.models import BackupCodeDevice
+from imroc.core import panels
 
 
 class SignInView(auth_views.LoginView):
@@ -187,7 +188,9 @@ def two_factor_setup(request):
     has_device = twofactor.has_authenticator(user)
     if has_device and request.session.get(reauth.VERIFIED) is not True:
         return redirect(f"{reverse_lazy('accounts:two_factor_verify')}?{request.GET.urlencode()}")
-    if has_device and not reauth.authenticated_recently(request):
+    if not reauth.authenticated_recently(request):
+        # Setting up an authenticator, the first one included, needs the password again: from
+        # a stale or stolen session it would otherwise lock the real person out.
         return redirect(reauth.reauth_url(request.get_full_path()))
     device = twofactor.pending_device(user)
     if device is None or (request.method == "GET" and request.GET.get("restart")):
@@ -253,6 +256,7 @@ def security(request):
             "has_authenticator": twofactor.has_authenticator(user),
             "required": twofactor.required_for(user),
             "codes_left": twofactor.backup_codes_left(user),
+            "panels": panels.panels_for(panels.ACCOUNT_PAGE, request, user),
         },
     )
 
@@ -330,6 +334,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = ResetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # The new password is saved by the service, which records the reset in the audit trail.
+        services.reset_password(form.user, form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

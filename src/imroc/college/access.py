@@ -44,6 +44,18 @@ def public_college_view(*, private: bool = False):
     return decorator
 
 
+# Who may see individual learners (names, places, plans): the people who run the college and
+# teach on it, that is members and leads, and lived-experience partners, who co-deliver
+# courses and take registers. Site viewers (board members, commissioners) and the programme
+# team see the college's figures, never a learner: learners are people who use mental health
+# services, and a board needs the numbers, not the names. Written down in docs/roles.md.
+LEARNER_ACCESS = SiteAccess.CONTRIBUTE
+
+
+def can_see_learners(request) -> bool:
+    return request.site_access >= LEARNER_ACCESS
+
+
 def can_take_register(request, run) -> bool:
     """Members and leads take any register; partners take those of runs they are named on."""
     if request.site_access >= SiteAccess.EDIT:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from imroc.accounts.reauth import check_recent_auth
 from imroc.college import fidelity, forms, presenters, queries, services
-from imroc.college.access import can_take_register, college_or_404, require_register
+from imroc.college.access import (
+    LEARNER_ACCESS,
+    can_see_learners,
+    can_take_register,
+    college_or_404,
+    require_register,
+)
 from imroc.college.models import Attendance, Course, Enrolment, Trainer
 from imroc.college.panels import figures
 from imroc.college.tables import (
@@ -74,6 +81,7 @@ def home(request):
             "courses": list(queries.courses(college)),
             "terms": list(queries.terms(college)[:9]),
             "can_edit": request.site_access >= SiteAccess.EDIT,
+            "can_see_learners": can_see_learners(request),
         }
     return render(request, "college/home.html", context)
 
@@ -341,15 +349,18 @@ def run_detail(request, run):
     run = found_or_404(queries.run(college, run), "run")
     if tables.wants_export(request) and request.GET.get("table") == "register":
         return _register_export(request, run)
-    enrolments = queries.run_enrolments(run)
+    show_learners = can_see_learners(request)
+    enrolments = queries.run_enrolments(run) if show_learners else []
     if tables.wants_export(request):
+        if not show_learners:
+            raise PermissionDenied
         if (needed := _contacts_export_check(request)) is not None:
             return needed
         return tables.export(request, enrolments_table(run, enrolments, contacts=_can_see_contacts(request)))  # fmt: skip
     return render(request, "college/run.html", {
         "site": request.site, "college": college, "run": run, "sessions": queries.run_sessions(run),
         "enrolments": enrolments, "warnings": services.trainer_pair_warnings(run),
-        "places_left": max(run.capacity - run.taken, 0),
+        "places_left": max(run.capacity - run.taken, 0), "show_learners": show_learners,
         "show_contacts": _can_see_contacts(request),
         "can_edit": request.site_access >= SiteAccess.EDIT,
         "can_register": can_take_register(request, run),
@@ -527,7 +538,7 @@ def run_feedback(request, run):
 # --- Learners ------------------------------------------------------------------------------------
 
 
-@site_view()
+@site_view(LEARNER_ACCESS)
 def learners(request):
     college = college_or_404(request)
     text = request.GET.get("q", "").strip()[:100]
@@ -555,7 +566,7 @@ def _learner_data(learner):
     )
 
 
-@site_view()
+@site_view(LEARNER_ACCESS)
 def learner_detail(request, learner):
     college = college_or_404(request)
     learner = found_or_404(queries.learner(college, learner), "learner")

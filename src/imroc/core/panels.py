@@ -17,6 +17,7 @@ SITE_DASHBOARD = "site-dashboard"
 TEAM_PAGE = "team-page"
 GOAL_PAGE = "goal-page"
 PROGRAMME_DASHBOARD = "programme-dashboard"
+ACCOUNT_PAGE = "account-page"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from imroc.assessment.models import (
 from imroc.framework import queries as framework_queries
 from imroc.improvement import queries
 from imroc.improvement.models import Goal, PdsaCycle, Priority
+from imroc.programme.access import SiteAccess
 
 
 @dataclass
@@ -157,6 +158,7 @@ def site_dashboard(request, site) -> dict:
         "overdue_goals": overdue_goals,
         "site_review_due": site_review_due,
         "site_review_overdue": bool(site_review_due and site_review_due < today),
+        "can_review": getattr(request, "site_access", 0) >= SiteAccess.EDIT,
         "in_flight": in_flight,
         "in_flight_count": in_flight_count,
         "co_lead_share": _share(sum(1 for g in goals if g.co_lead_id), len(goals)),

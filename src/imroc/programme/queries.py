@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from imroc.programme.models import (
@@ -15,8 +15,11 @@ from imroc.programme.models import (
     LearningSetInvitation,
     MemberGroup,
     Organisation,
+    PastRole,
     Programme,
+    ProgrammeMembership,
     Resource,
+    RoleInvitation,
     Site,
     SiteMembership,
     SupportEntry,
@@ -254,3 +257,104 @@ def search_resources(
     if kind:
         resources = resources.filter(kind=kind)
     return resources
+
+
+# --- People ---------------------------------------------------------------------------------
+
+_ROLE_ORDER = Case(
+    When(role="lead", then=Value(0)),
+    When(role="admin", then=Value(0)),
+    When(role="member", then=Value(1)),
+    When(role="partner", then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def site_people(site: Site) -> QuerySet[SiteMembership]:
+    """Everyone with a role at the site now: leads first, then by name."""
+    return (
+        site.memberships.select_related("user", "added_by")
+        .annotate(role_order=_ROLE_ORDER)
+        .order_by("role_order", "user__display_name", "user__username")
+    )
+
+
+def site_person(site: Site, person) -> SiteMembership | None:
+    """A person's role at the site, found by the person's public id."""
+    return site.memberships.select_related("user", "site").filter(user__public_id=person).first()
+
+
+def site_past_roles(site: Site) -> QuerySet[PastRole]:
+    return site.past_roles.select_related("user", "added_by", "ended_by")
+
+
+def _open_invitations(qs: QuerySet[RoleInvitation]) -> QuerySet[RoleInvitation]:
+    """Invitations nobody has used or withdrawn, expired ones included (they can be resent)."""
+    return qs.filter(accepted_at__isnull=True, withdrawn_at__isnull=True).select_related(
+        "invited_by", "site"
+    )
+
+
+def site_invitations(site: Site) -> QuerySet[RoleInvitation]:
+    return _open_invitations(site.role_invitations.all())
+
+
+def site_invitation(site: Site, public_id) -> RoleInvitation | None:
+    return (
+        site.role_invitations.select_related("site", "programme")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def programme_people(programme: Programme) -> QuerySet[ProgrammeMembership]:
+    return (
+        programme.memberships.select_related("user", "added_by")
+        .annotate(role_order=_ROLE_ORDER)
+        .order_by("role_order", "user__display_name", "user__username")
+    )
+
+
+def programme_person(programme: Programme, person) -> ProgrammeMembership | None:
+    return (
+        programme.memberships.select_related("user", "programme")
+        .filter(user__public_id=person)
+        .first()
+    )
+
+
+def programme_past_roles(programme: Programme) -> QuerySet[PastRole]:
+    return programme.past_roles.filter(site__isnull=True).select_related(
+        "user", "added_by", "ended_by"
+    )
+
+
+def programme_invitations(programme: Programme) -> QuerySet[RoleInvitation]:
+    """Open invitations to programme roles, and to lead any of the programme's sites."""
+    return _open_invitations(
+        programme.role_invitations.filter(Q(site__isnull=True) | Q(role="lead"))
+    ).select_related("site__organisation")
+
+
+def programme_invitation(programme: Programme, public_id) -> RoleInvitation | None:
+    return (
+        programme.role_invitations.select_related("site", "programme")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def site_leads(programme: Programme) -> QuerySet[SiteMembership]:
+    """Every site's leads, by site."""
+    return (
+        SiteMembership.objects.filter(site__programme=programme, role="lead")
+        .select_related("user", "site__organisation")
+        .order_by("site__organisation__name", "user__display_name", "user__username")
+    )
+
+
+def own_site_roles(user) -> QuerySet[SiteMembership]:
+    return user.site_memberships.select_related("site__organisation").order_by(
+        "site__organisation__name"
+    )

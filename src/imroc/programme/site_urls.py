@@ -3,7 +3,7 @@
 from django.urls import path
 
 from imroc.programme import views
-from imroc.programme.views import history
+from imroc.programme.views import history, people
 
 app_name = "sites"
 
@@ -24,6 +24,26 @@ urlpatterns = [
         "<slug:site>/history/<str:object_type>/<str:object_id>/",
         history.object_history,
         name="object_history",
+    ),
+    path("<slug:site>/people/", people.site_people, name="people"),
+    path("<slug:site>/people/invite/", people.site_person_invite, name="people_invite"),
+    path("<slug:site>/people/upload/", people.site_people_upload, name="people_upload"),
+    path("<slug:site>/people/leave/", people.site_leave, name="people_leave"),
+    path(
+        "<slug:site>/people/<uuid:person>/change/",
+        people.site_person_change,
+        name="person_change",
+    ),
+    path("<slug:site>/people/<uuid:person>/end/", people.site_person_end, name="person_end"),
+    path(
+        "<slug:site>/people/invitations/<uuid:invitation>/resend/",
+        people.site_invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "<slug:site>/people/invitations/<uuid:invitation>/withdraw/",
+        people.site_invitation_withdraw,
+        name="invitation_withdraw",
     ),
     path("<slug:site>/library/", views.site_library, name="library"),
     path("<slug:site>/library/new/", views.site_library_new, name="library_new"),

@@ -99,3 +99,40 @@ def learning_set_attendance_table(learning_set, attendance) -> Table:
         col("Person", "person"),
         col("Takes part as", "get_stakeholder_group_display"),
     ], attendance, name="learning-set-attendance")  # fmt: skip
+
+
+def people_table(where: str, people, past, *, emails: bool) -> Table:
+    """Everyone who has or had a role, one row a role. Emails only for those who manage people."""
+    from django.utils import timezone, translation
+
+    from imroc.programme.services.people import role_label
+
+    def row(holder, *, since, ended=None, reason=""):
+        with translation.override("en"):
+            has_group = getattr(holder, "stakeholder_group", "")
+            group = holder.get_stakeholder_group_display() if has_group else ""
+            role = role_label(holder.role, getattr(holder, "site", None))
+        return {
+            "user": holder.user,
+            "role": role,
+            "group": group,
+            "since": timezone.localdate(since),
+            "ended": ended,
+            "reason": reason,
+            "added_by": holder.added_by,
+        }
+
+    rows = [row(m, since=m.created_at) for m in people]
+    rows += [row(p, since=p.started_at, ended=p.ended_on, reason=p.reason) for p in past]
+    columns = [col("Name", lambda r: str(r["user"])), col("Username", lambda r: r["user"].username)]
+    if emails:
+        columns.append(col("Email", lambda r: r["user"].email))
+    columns += [
+        col("Role", "role"),
+        col("Group", "group"),
+        col("Since", "since"),
+        col("Ended", "ended"),
+        col("Why it ended", "reason"),
+        col("Added by", lambda r: str(r["added_by"]) if r["added_by"] else ""),
+    ]
+    return Table(f"People – {where}", columns, rows, name="people")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from imroc.programme import views
+from imroc.programme.views import people
 
 app_name = "programme"
 
@@ -21,6 +22,21 @@ urlpatterns = [
     path("library/", views.library, name="library"),
     path("library/new/", views.library_new, name="library_new"),
     path("library/<uuid:resource>/file/", views.resource_file, name="resource_file"),
+    path("people/", people.programme_people, name="people"),
+    path("people/invite/", people.programme_person_invite, name="people_invite"),
+    path("people/site-lead/", people.programme_site_lead_invite, name="site_lead_invite"),
+    path("people/<uuid:person>/change/", people.programme_person_change, name="person_change"),
+    path("people/<uuid:person>/end/", people.programme_person_end, name="person_end"),
+    path(
+        "people/invitations/<uuid:invitation>/resend/",
+        people.programme_invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "people/invitations/<uuid:invitation>/withdraw/",
+        people.programme_invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("framework/", views.framework_index, name="framework"),
     path("framework/<uuid:version>/", views.framework_version, name="framework_version"),
     path("framework/<uuid:version>/publish/", views.framework_publish, name="framework_publish"),

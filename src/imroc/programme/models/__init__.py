@@ -29,3 +29,8 @@ from imroc.programme.models.network import (  # noqa: F401
     Resource,
     SupportEntry,
 )
+from imroc.programme.models.people import (  # noqa: F401
+    InvitationStatus,
+    PastRole,
+    RoleInvitation,
+)

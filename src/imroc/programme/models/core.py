@@ -247,6 +247,15 @@ class SiteMembership(TimestampedModel):
     stakeholder_group = models.CharField(
         max_length=20, choices=StakeholderGroup.choices, default=StakeholderGroup.STAFF
     )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who gave this role: the person who sent the invitation, or who added it.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["site", "role", "user__username"]
@@ -269,6 +278,14 @@ class ProgrammeMembership(TimestampedModel):
     )
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=ProgrammeRole.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         constraints = [

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from imroc.accounts import services as account_services
 from imroc.core import audit
 from imroc.core.services import ServiceError
 from imroc.core.uploads import UploadError, check_upload
@@ -36,7 +31,6 @@ from imroc.programme.services.core import (
     accept_application,
     create_application,
     create_organisation,
-    set_site_role,
 )
 
 __all__ = [
@@ -56,30 +50,20 @@ __all__ = [
 ]
 
 
-def invite_site_lead(site: Site, *, name: str, email: str, actor, base_url: str) -> object:
-    """Give a new site its lead: an account with no password yet, and an emailed one-time link."""
-    with transaction.atomic():
-        user = account_services.create_user(
-            username=account_services.unique_username(email), password=None, display_name=name,
-            email=email, actor=actor,
-        )  # fmt: skip
-        set_site_role(
-            site, user, role=SiteRole.LEAD, stakeholder_group=StakeholderGroup.MANAGER, actor=actor
-        )
-        token = account_services.invite(user, actor=actor)
-        link = base_url.rstrip("/") + reverse("accounts:invitation", kwargs={"token": token})
-        context = {"name": name, "site": site, "link": link, "username": user.username,
-                   "days": account_services.INVITATION_DAYS}  # fmt: skip
-        # Sent after the transaction commits, so nobody is invited to an account that was rolled back.
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=_("You are invited to lead %(site)s in imroc") % {"site": site.name},
-                message=render_to_string("programme/email/invitation.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[email],
-            )
-        )
-    return user
+def invite_site_lead(site: Site, *, name: str, email: str, actor, base_url: str):
+    """Invite a new site's lead by email. The role is theirs once they accept."""
+    from imroc.programme.services import people
+
+    return people.invite(
+        site.programme,
+        site=site,
+        role=SiteRole.LEAD,
+        stakeholder_group=StakeholderGroup.MANAGER,
+        name=name,
+        email=email,
+        actor=actor,
+        base_url=base_url,
+    )
 
 
 def record_application(

@@ -381,7 +381,16 @@ def _library_page(request, *, site, template):
         resources = queries.search_resources(resources, **search.cleaned_data)
     if tables.wants_export(request):
         return tables.export(request, resources_table(resources), site=site)
-    return render(request, template, {"site": site, "search": search, "resources": resources[:200]})
+    can_share = (
+        request.site_access >= SiteAccess.EDIT
+        if site
+        else request.programme_access >= ProgrammeAccess.ADMIN
+    )
+    return render(
+        request,
+        template,
+        {"site": site, "search": search, "resources": resources[:200], "can_share": can_share},
+    )
 
 
 @programme_view()
