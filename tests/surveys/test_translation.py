@@ -119,7 +119,7 @@ def test_check_refuses_unknown_questions_options_and_the_wrong_instrument(ours):
 def test_a_file_in_the_versions_own_language_is_refused(ours, tmp_path):
     path = tmp_path / "course-feedback.en-gb.yaml"
     path.write_text("instrument: course-feedback\nlanguage: en-gb\ntitle: Feedback\n")
-    with pytest.raises(ServiceError, match="line 2: the questionnaire is already written in “en”"):  # fmt: skip
+    with pytest.raises(ServiceError, match="line 2: the questionnaire is already written in “en”"):
         services.load_translation_file(ours["course-feedback"], path, actor=ACTOR)
 
 
@@ -131,7 +131,9 @@ def test_a_bad_bundled_translation_stops_the_whole_load(site, tmp_path):
         "instrument: course-feedback\nlanguage: cy\nitems:\n  nope:\n    text: Na\n",
         encoding="utf-8",
     )
-    with pytest.raises(ServiceError, match=r"course-feedback\.cy\.yaml, line 4: there is no question “nope”"):  # fmt: skip
+    with pytest.raises(
+        ServiceError, match=r"course-feedback\.cy\.yaml, line 4: there is no question “nope”"
+    ):
         services.load_programme_instruments(site.programme, actor=ACTOR, paths=[source])
     assert not site.programme.survey_instruments.exists()
 

@@ -95,6 +95,26 @@ def _form_page(request: HttpRequest, form, *, title, intro="", submit, back, **e
     )
 
 
+def _invite_page(request: HttpRequest, form, *, back: str, title: str, intro: str = "", **fixed):
+    """Send an invitation from a valid form, then show its link once; else show the form.
+
+    `fixed` holds what the page decides rather than the form: the site, or the role.
+    """
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, **fixed}
+        try:
+            sent = services.invite(
+                data.pop("programme"), actor=request.user, base_url=_base_url(request), **data
+            )
+        except ServiceError as error:
+            error.show_on(form)
+        else:
+            return _sent_page(request, sent, back)
+    return _form_page(
+        request, form, title=title, intro=intro, submit=_("Send the invitation"), back=back
+    )
+
+
 def _resend(request: HttpRequest, invitation, back: str) -> HttpResponse:
     try:
         sent = services.resend(invitation, actor=request.user, base_url=_base_url(request))
@@ -173,30 +193,17 @@ def site_people(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def site_person_invite(request: HttpRequest) -> HttpResponse:
     site = request.site
-    form = SiteInviteForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            sent = services.invite(
-                site.programme,
-                site=site,
-                actor=request.user,
-                base_url=_base_url(request),
-                **form.cleaned_data,
-            )
-        except ServiceError as error:
-            error.show_on(form)
-        else:
-            return _sent_page(request, sent, _site_people_url(request))
-    return _form_page(
+    return _invite_page(
         request,
-        form,
+        SiteInviteForm(_data(request)),
+        programme=site.programme,
+        site=site,
+        back=_site_people_url(request),
         title=_("Invite someone to %(site)s") % {"site": site.name},
         intro=_(
             "They get an email with a link. When they open it they set a password, or sign "
             "in to the account they already have, and the role is theirs."
         ),
-        submit=_("Send the invitation"),
-        back=_site_people_url(request),
     )
 
 
@@ -372,26 +379,13 @@ def programme_people(request: HttpRequest) -> HttpResponse:
 @programme_view(ProgrammeAccess.ADMIN)
 @require_http_methods(["GET", "POST"])
 def programme_person_invite(request: HttpRequest) -> HttpResponse:
-    form = ProgrammeInviteForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            sent = services.invite(
-                request.programme,
-                site=None,
-                actor=request.user,
-                base_url=_base_url(request),
-                **form.cleaned_data,
-            )
-        except ServiceError as error:
-            error.show_on(form)
-        else:
-            return _sent_page(request, sent, _programme_people_url())
-    return _form_page(
+    return _invite_page(
         request,
-        form,
-        title=_("Invite someone to the programme team"),
-        submit=_("Send the invitation"),
+        ProgrammeInviteForm(_data(request)),
+        programme=request.programme,
+        site=None,
         back=_programme_people_url(),
+        title=_("Invite someone to the programme team"),
     )
 
 
@@ -400,32 +394,17 @@ def programme_person_invite(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_site_lead_invite(request: HttpRequest) -> HttpResponse:
     programme = request.programme
-    form = SiteLeadInviteForm(_data(request), sites=queries.programme_sites(programme))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            sent = services.invite(
-                programme,
-                site=data.pop("site"),
-                role="lead",
-                actor=request.user,
-                base_url=_base_url(request),
-                **data,
-            )
-        except ServiceError as error:
-            error.show_on(form)
-        else:
-            return _sent_page(request, sent, _programme_people_url())
-    return _form_page(
+    return _invite_page(
         request,
-        form,
+        SiteLeadInviteForm(_data(request), sites=queries.programme_sites(programme)),
+        programme=programme,
+        role=SiteRole.LEAD,
+        back=_programme_people_url(),
         title=_("Add a lead to a site"),
         intro=_(
             "For example when a site's only lead is leaving. The new lead gets an email "
             "with a link, and manages the site's people from then on."
         ),
-        submit=_("Send the invitation"),
-        back=_programme_people_url(),
     )
 
 
