@@ -350,8 +350,10 @@ def _grant(invitation: RoleInvitation, user) -> None:
 
 def _locked(token: str) -> RoleInvitation:
     invitation = find_invitation(token)
+    # Lock the invitation row only: PostgreSQL cannot lock the nullable side of the join to
+    # the site (a programme invitation has none).
     return (
-        RoleInvitation.objects.select_for_update()
+        RoleInvitation.objects.select_for_update(of=("self",))
         .select_related("site", "programme")
         .get(pk=invitation.pk)
     )
@@ -438,7 +440,7 @@ def _admins(programme: Programme) -> int:
 
 
 def _locked_membership(model, membership, expected_version: int | None):
-    stored = model.objects.select_for_update().filter(pk=membership.pk).first()
+    stored = model.objects.select_for_update(of=("self",)).filter(pk=membership.pk).first()
     if stored is None:
         raise ServiceError(_("This person's role has already ended."))
     if expected_version is not None and stored.version != expected_version:
