@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "imroc.core.middleware.PermissionsPolicyMiddleware",
     "imroc.core.middleware.SessionTimeoutMiddleware",
     "imroc.accounts.middleware.TwoFactorMiddleware",
+    "imroc.core.middleware.SecurityEventMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -198,11 +199,11 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrf
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-# Only the proxy's own header is trusted, and only when we are told a proxy sets it.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_bool("IMROC_BEHIND_PROXY") else ("REMOTE_ADDR",)
-)
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("IMROC_BEHIND_PROXY") else None
+# The client's address, for the lockout, the rate limits and the security log alike. Behind
+# a proxy (and only when we are told there is one) it is the address the proxy saw, the last
+# one in X-Forwarded-For; a client can write the header itself, so earlier ones are ignored.
+IMROC_BEHIND_PROXY = env_bool("IMROC_BEHIND_PROXY")
+AXES_CLIENT_IP_CALLABLE = "imroc.core.ratelimit.client_ip"
 # Two-factor authentication: required for programme admins and site leads. Off by default
 # only for development (DEBUG) and the test suite, which switches it on where it tests it.
 IMROC_REQUIRE_2FA = env_bool("IMROC_REQUIRE_2FA", not (DEBUG or TESTING))
@@ -211,9 +212,27 @@ OTP_TOTP_ISSUER = "imroc"
 IMROC_SESSION_IDLE_SECONDS = env_int("IMROC_SESSION_IDLE_MINUTES", 30) * 60
 IMROC_SESSION_ABSOLUTE_SECONDS = env_int("IMROC_SESSION_ABSOLUTE_HOURS", 12) * 60 * 60
 PASSWORD_RESET_TIMEOUT = 60 * 60
-# A reset request always takes at least this long, so sending an email (for a real account)
-# cannot be told apart by timing from sending none.
-IMROC_PASSWORD_RESET_SECONDS = 1.0
+
+# --- Rate limits ----------------------------------------------------------------------------
+# Counted where every app server sees them: Redis when REDIS_URL is set, else the database.
+# The limits and their defaults are in imroc.core.ratelimit.LIMITS and docs/security.md;
+# IMROC_RATE_LIMITS changes any of them, e.g. "my-data-contact=5/3600,api-token=1200/60".
+REDIS_URL = env_str("REDIS_URL")
+
+
+def _rate_limits() -> dict[str, tuple[int, int]]:
+    from imroc.core.ratelimit import parse_overrides
+
+    try:
+        return parse_overrides(env_str("IMROC_RATE_LIMITS"))
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from None
+
+
+RATE_LIMITS = _rate_limits()
+# Public enrolment refuses a form sent sooner than this after the page was opened: people take
+# longer than that to type a name and a contact, scripts do not.
+IMROC_ENROL_MIN_SECONDS = env_int("IMROC_ENROL_MIN_SECONDS", 3)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -254,9 +273,7 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env_int("IMROC_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("IMROC_BEHIND_PROXY") else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IMROC_BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -291,6 +308,38 @@ CSRF_FAILURE_VIEW = "imroc.core.views.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Uploaded files ---------------------------------------------------------------------------
+# Word, Excel, PowerPoint and OpenDocument files are zip archives. Before anything in one is
+# unpacked, its table of contents is checked against these (imroc.core.uploads.open_zip).
+# All of it together may unpack to at most this many bytes:
+IMROC_UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int(
+    "IMROC_UPLOAD_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024
+)
+# It may hold at most this many parts (even a long presentation has only a few thousand):
+IMROC_UPLOAD_MAX_ZIP_MEMBERS = env_int("IMROC_UPLOAD_MAX_ZIP_MEMBERS", 10_000)
+# No part over 1 MB, nor the whole file, may grow more than this many times when unpacked
+# (real documents grow 2 to 30 times; a "zip bomb" grows thousands of times):
+IMROC_UPLOAD_MAX_COMPRESSION_RATIO = env_int("IMROC_UPLOAD_MAX_COMPRESSION_RATIO", 100)
+# An Excel workbook that is imported (measure data) is also checked, before it is read, for:
+# the highest row number in a sheet (a measure import uses at most 5,000 rows of data);
+IMROC_XLSX_MAX_ROWS = env_int("IMROC_XLSX_MAX_ROWS", 100_000)
+# the widest column in a sheet, counting columns Excel says are in use (a measure needs 2 or
+# 3; the reader pads every row out to the widest, so this bounds the work per row);
+IMROC_XLSX_MAX_COLUMNS = env_int("IMROC_XLSX_MAX_COLUMNS", 200)
+# and the cells in the whole workbook: ten times what 5,000 rows of 4 columns need. The reader
+# manages about 100,000 cells a second on a small server, so even the largest workbook accepted
+# takes only a couple of seconds to read, and one over the limit is refused sooner.
+IMROC_XLSX_MAX_CELLS = env_int("IMROC_XLSX_MAX_CELLS", 200_000)
+
+# --- Security events: refused requests, shown to programme admins at /programme/security/ ---
+# Someone refused this many times within this many minutes is shown at the top of the page.
+IMROC_SECURITY_ALERT_COUNT = env_int("IMROC_SECURITY_ALERT_COUNT", 10)
+IMROC_SECURITY_ALERT_MINUTES = env_int("IMROC_SECURITY_ALERT_MINUTES", 10)
+# Refusals older than this are deleted by `imroc security_retention`.
+IMROC_SECURITY_RETENTION_DAYS = env_int("IMROC_SECURITY_RETENTION_DAYS", 180)
+# Where people report a security weakness (docs/security.md): the deploying organisation's.
+IMROC_SECURITY_CONTACT = env_str("IMROC_SECURITY_CONTACT")
+
 # --- Logging: one JSON object a line on stderr ------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -312,6 +361,12 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Input limits ---------------------------------------------------------------------------
+# JSON from outside (API bodies, bundles, questionnaire files) is refused before parsing when
+# its lists and objects nest deeper than this, or when it is larger (imroc.core.safejson).
+IMROC_JSON_MAX_DEPTH = env_int("IMROC_JSON_MAX_DEPTH", 64)
+IMROC_JSON_MAX_BYTES = env_int("IMROC_JSON_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- Programme ------------------------------------------------------------------------------
 IMROC_FRAMEWORK_DIR = BASE_DIR / "framework" / "data"

@@ -54,6 +54,24 @@ def wipe(site):
         spec.in_site(site).delete()
 
 
+def signed_site_bundle(site, team, framework, lead):
+    """(key, bundle): the site's records in a bundle signed with its newly registered key;
+    the records are then removed, ready to be imported again."""
+    build_site_data(site, team, framework, lead)
+    key = fmt.new_private_key()
+    services.register_key(site, fmt.public_key_text(key.public_key()), ACTOR)
+    raw = services.build_bundle(
+        site,
+        services.site_records(site),
+        key,
+        sequence=1,
+        bundle_id=uuid.uuid4(),
+        created_by="tests",
+    )
+    wipe(site)
+    return key, raw
+
+
 def all_rows() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.parser import Parser
 
 from imroc.api import (
     assessment,
@@ -14,7 +16,8 @@ from imroc.api import (
     surveys,
     workforce,
 )
-from imroc.api.core import ImrocAPI, TokenAuth, install_error_handlers, responses
+from imroc.api.core import ImrocAPI, TokenAuth, install_error_handlers, problem, responses
+from imroc.core import safejson
 from imroc.core.services import ServiceError
 
 DESCRIPTION = """
@@ -28,14 +31,40 @@ never shown: asking for one gives 404. Lists are paged with `limit` and `offset`
 `application/problem+json`) with `type`, `title`, `status`, `detail` and an `errors` list.
 """
 
+
+class LimitedParser(Parser):
+    """Every JSON body is read by ``imroc.core.safejson``: a body too large or nested too
+    deeply is refused before it is parsed, and NaN or infinite numbers are refused."""
+
+    def parse_body(self, request):
+        return safejson.loads(request.body)
+
+
 api = ImrocAPI(
     title="imroc API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     auth=TokenAuth(),
+    parser=LimitedParser(),
 )
 install_error_handlers(api)
+
+
+def _body_problem(request, exc: HttpError):
+    """ninja answers any body its parser refused with a bare "Cannot parse request body";
+    this says what was wrong with it, in the same problem shape as every other error."""
+    cause = exc.__cause__
+    if isinstance(cause, safejson.JSONLimitError):
+        status, detail = (413 if isinstance(cause, safejson.TooLarge) else 400), str(cause)
+    elif isinstance(cause, ValueError):  # json.JSONDecodeError and UnicodeDecodeError
+        status, detail = 400, "The body is not valid JSON."
+    else:
+        return problem(request, exc.status_code, str(exc))
+    return problem(request, status, detail, [{"loc": ["body"], "msg": detail, "row": None}])
+
+
+api.add_exception_handler(HttpError, _body_problem)
 api.add_exception_handler(ServiceError, lambda request, exc: _service_problem(request, exc))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Literal
 from uuid import UUID
 
@@ -25,6 +24,7 @@ from imroc.api.core import (
     user_ref,
 )
 from imroc.api.improvement import UserRef
+from imroc.core import safejson
 from imroc.core.services import ServiceError
 from imroc.framework import queries as framework_queries
 from imroc.measures import queries, services
@@ -293,8 +293,8 @@ def update_measure(request, site: str, measure: UUID, payload: MeasurePatch):
     summary="A measure's data points",
 )
 def list_points(
-    request, site: str, measure: UUID, page: Query[PageParams], period_from: dt.date | None = None,
-    period_to: dt.date | None = None, updated_since: Since | None = None,
+    request, site: str, measure: UUID, page: Query[PageParams], period_from: Date | None = None,
+    period_to: Date | None = None, updated_since: Since | None = None,
 ):  # fmt: skip
     points = queries.measure_points(_measure(site_for(request, site), measure))
     if period_from:
@@ -331,9 +331,15 @@ def _row_problem(number: int, field: str | None, message: str) -> dict:
 
 def _bulk_rows(request, measure: Measure | None) -> list[dict]:
     """The rows of a bulk body, shape-checked; their values are checked by the service."""
+    from imroc.api.urls import BULK_MAX_BYTES  # the route's own size limit, checked there first
+
     try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+        data = safejson.loads(request.body or b"null", max_bytes=BULK_MAX_BYTES)
+    except safejson.JSONLimitError as error:
+        status = 413 if isinstance(error, safejson.TooLarge) else 400
+        problem = [{"loc": ["body"], "msg": str(error), "row": None}]
+        raise ProblemError(status, str(error), problem) from None
+    except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ProblemError(400, "The body is not valid JSON.") from None
     rows = data.get("rows") if isinstance(data, dict) else None
     if not isinstance(rows, list) or not rows or set(data) != {"rows"}:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import yaml
 from django.utils.translation import gettext
 
+from imroc.core import safejson
+
 SCORED = "scored"  # rated 0, 1 or 2
 TYPED = "typed"  # rated type 1 or type 2
 MAX_FILE_BYTES = 100_000
@@ -78,7 +80,10 @@ def parse_wording(data: bytes, filename: str) -> dict[str, str]:
     elif filename.lower().endswith((".yaml", ".yml")):
         try:
             mapping = yaml.safe_load(text)
-        except yaml.YAMLError:
+            safejson.refuse_half_characters(mapping)
+        except safejson.BrokenText as error:
+            raise WordingFileError([str(error)]) from None
+        except (yaml.YAMLError, RecursionError):  # RecursionError: nested hundreds deep
             raise WordingFileError(
                 [gettext("The YAML could not be read. Check its indentation.")]
             ) from None

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# YAML's \uD800 to \uDFFF escapes give half a character, which no page or database can hold.
+HALF_CHARACTER = re.compile(r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]")
 MAX_FILE_BYTES = 512 * 1024
 
 
@@ -121,7 +123,7 @@ class _Reader:
 
     def whole_number(self, node: yaml.Node | None, where: str) -> int:
         value = self.text(node, where, 4)
-        if value and not value.isdigit():
+        if value and not (value.isascii() and value.isdigit()):
             self.fail(node, f"{where} should be a whole number, not '{value}'")
             return 0
         return int(value) if value else 0
@@ -147,6 +149,11 @@ def _compose(content: bytes, source_name: str) -> yaml.Node:
         raise FrameworkFileError(
             source_name, [Problem(None, f"the file is not UTF-8 text (byte {error.start})")]
         ) from None
+    if HALF_CHARACTER.search(text):
+        raise FrameworkFileError(
+            source_name,
+            [Problem(None, "the file has a \\uD800-style escape, which is half a character")],
+        )
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -157,6 +164,10 @@ def _compose(content: bytes, source_name: str) -> yaml.Node:
         ) from None
     except yaml.YAMLError as error:
         raise FrameworkFileError(source_name, [Problem(None, f"not valid YAML: {error}")]) from None
+    except RecursionError:  # the YAML reader recurses once per level of nesting
+        raise FrameworkFileError(
+            source_name, [Problem(None, "the file is nested too deeply to be a framework")]
+        ) from None
     if root is None:
         raise FrameworkFileError(source_name, [Problem(None, "the file is empty")])
     return root

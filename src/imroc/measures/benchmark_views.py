@@ -27,7 +27,7 @@ def _context(request, programme, viewer):
     available = [y for y, _ in years]
     year = (
         int(asked)
-        if asked.isdigit() and int(asked) in available
+        if len(asked) <= 4 and asked.isascii() and asked.isdigit() and int(asked) in available
         else benchmarks.default_year(years)
     )
     challenges = list(framework_queries.current_challenges(programme.framework_key))

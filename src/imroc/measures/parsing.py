@@ -18,6 +18,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from imroc.core import uploads
 from imroc.measures.models import DataType, Frequency, MeasureDefinition, Weekday
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -298,30 +299,34 @@ def read_upload(name: str, data: bytes) -> list[list[str]]:
 
 
 def read_xlsx(data: bytes) -> list[list[str]]:
-    """The first sheet of an .xlsx workbook, as strings (dates as YYYY-MM-DD)."""
+    """The first sheet of an .xlsx workbook, as strings (dates as YYYY-MM-DD).
+
+    The workbook is checked before it is read and read in openpyxl's read-only mode
+    (``uploads.workbook_rows``), so a small file that unpacks to gigabytes, or a sheet with
+    millions of cells, is refused with the limit it passed instead of being read.
+    """
     try:
-        import openpyxl
+        import openpyxl  # noqa: F401 - only to say clearly when it is missing
     except ImportError:  # pragma: no cover - depends on the installation
         raise ImportRefused(
             _(
                 "Excel files cannot be read on this server yet. Save the sheet as CSV and upload that."
             )
         ) from None
+    rows = []
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged file
+        for row in uploads.workbook_rows(data):
+            cells = [_cell(v) for v in row]
+            if any(cells):  # blank rows are skipped here, as check_table would skip them
+                rows.append(cells)
+                if len(rows) > MAX_ROWS + 1:  # enough for check_table to refuse the file
+                    break
+    except uploads.Unreadable:
         raise ImportRefused(
             _("The Excel file could not be opened. Check it opens in Excel, or save it as CSV.")
         ) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(v) for v in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-    finally:
-        book.close()
+    except uploads.UploadError as error:
+        raise ImportRefused(str(error)) from None
     return rows
 
 

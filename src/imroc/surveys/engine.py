@@ -28,6 +28,10 @@ LINK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_ITEMS = 300
 MAX_TEXT_ANSWER = 2000
 EARLIEST_DATE = dt.date(1900, 1, 1)
+# Weights, limits, band edges and numbers in conditions: no real questionnaire needs more,
+# and larger ones add up to totals too large to show or store.
+MAX_NUMBER = 1_000_000
+NUMBER_RANGE = "from -1,000,000 to 1,000,000"
 
 
 def _(text: str) -> str:
@@ -70,6 +74,10 @@ def _number(value: Any) -> int | float | None:
     if not math.isfinite(number):
         return None
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+def _too_large(number: int | float | None) -> bool:
+    return number is not None and abs(number) > MAX_NUMBER
 
 
 def _text(value: Any, limit: int = 2000) -> str:
@@ -132,6 +140,11 @@ def _item(raw, problems, seen, parents, parent, where) -> dict:
             value = _number(raw[bound])
             if value is None or kind not in ("integer", "decimal"):
                 problems.append(f"{place}: a {bound}imum applies only to number questions.")
+            elif _too_large(value):
+                problems.append(
+                    f"{place}: the {bound}imum is too large. Use a number {NUMBER_RANGE}."
+                )
+                value = None
             item[bound] = value
     if item["min"] is not None and item["max"] is not None and item["min"] > item["max"]:
         problems.append(f"{place}: the minimum is more than the maximum.")
@@ -195,6 +208,11 @@ def _options(raw, kind, place, problems) -> list[dict]:
         weight = option.get("weight")
         if weight is not None and _number(weight) is None:
             problems.append(f"{place}: option “{code}” has a weight that is not a number.")
+        elif _too_large(_number(weight)):
+            problems.append(
+                f"{place}: option “{code}” has a weight that is too large. Use a number {NUMBER_RANGE}."
+            )
+            weight = None
         options.append(
             {
                 "code": code,
@@ -223,6 +241,9 @@ def _conditions(raw, place, problems) -> list[dict]:
         answer = condition.get("answer")
         if isinstance(answer, float | int) and not isinstance(answer, bool):
             answer = _number(answer)
+            if answer is None or _too_large(answer):
+                problems.append(f"{place}: a condition's number must be {NUMBER_RANGE}.")
+                continue
         elif not isinstance(answer, str | bool) and answer is not None:
             problems.append(f"{place}: a condition's answer must be a code, number, date or yes/no.")  # fmt: skip
             continue
@@ -363,6 +384,11 @@ def _bands(raw, problems) -> list[dict]:
         label = _text(band.get("label"), 200) if isinstance(band, dict) else ""
         if low is None or high is None or not label or low > high:
             problems.append("Scoring: each band needs a label and a minimum no more than its maximum.")  # fmt: skip
+            continue
+        if _too_large(low) or _too_large(high):
+            problems.append(
+                f"Scoring: the band “{label}” has a limit that is too large. Use numbers {NUMBER_RANGE}."
+            )
             continue
         bands.append({"min": low, "max": high, "label": label})
     bands.sort(key=lambda b: b["min"])

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from imroc.core import safejson
 from imroc.surveys import engine
 from imroc.surveys.engine import Problem
 from imroc.surveys.engine import _ as _
@@ -129,9 +130,14 @@ def parse_questionnaire(content: bytes) -> Parsed:
             [Problem(_("The file is larger than 2 MB. A questionnaire file is much smaller."))]
         )
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = safejson.loads(content.decode("utf-8-sig"), max_bytes=MAX_BYTES)
     except UnicodeDecodeError:
         raise FhirError([Problem(_("The file is not text. Choose a FHIR Questionnaire saved as JSON."))]) from None  # fmt: skip
+    except safejson.JSONLimitError as error:
+        problem = Problem(
+            _("The file cannot be used as a questionnaire. %(reason)s"), reason=str(error)
+        )
+        raise FhirError([problem]) from None
     except (ValueError, RecursionError):
         raise FhirError([Problem(_("The file is not valid JSON. Choose a FHIR Questionnaire saved as JSON."))]) from None  # fmt: skip
     if not isinstance(data, dict) or data.get("resourceType") != "Questionnaire":
@@ -143,7 +149,7 @@ def parse_questionnaire(content: bytes) -> Parsed:
     raw_scoring = _ext_value(q, SCORING, "valueString")
     if raw_scoring is not None:
         try:
-            scoring = json.loads(raw_scoring)
+            scoring = safejson.loads(raw_scoring, max_bytes=MAX_BYTES)
         except (ValueError, RecursionError):
             problems.append(Problem(_("The imroc scoring extension does not hold valid JSON.")))
     title = (q.get("title") or q.get("name") or "").strip()[:200]

@@ -11,10 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from imroc.accounts.personal_data import personal_data
 from imroc.core import audit
 from imroc.programme.access import SiteAccess, site_view
 
 PAGE_SIZE = 50
+# Dates outside these years are typing mistakes (and a day after 9999-12-31 cannot exist).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def _typed(request, name: str, limit: int) -> str:
+    """A filter as typed, without NUL characters (no database can search for them)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -46,16 +54,17 @@ def _query_without_page(request) -> str:
 
 
 @site_view(SiteAccess.MANAGE)
+@personal_data()
 @require_GET
 def site_history(request):
     site = request.site
     events = audit.site_events(site)
     filters = {
-        "action": request.GET.get("action", "").strip()[:80],
-        "object_type": request.GET.get("object_type", "").strip()[:80],
-        "actor": request.GET.get("actor", "").strip()[:150],
-        "from": request.GET.get("from", "").strip()[:10],
-        "to": request.GET.get("to", "").strip()[:10],
+        "action": _typed(request, "action", 80),
+        "object_type": _typed(request, "object_type", 80),
+        "actor": _typed(request, "actor", 150),
+        "from": _typed(request, "from", 10),
+        "to": _typed(request, "to", 10),
     }
     errors = {}
     if filters["action"]:
@@ -70,6 +79,12 @@ def site_history(request):
         day = _day(filters[name])
         if day is None:
             errors[name] = _("Enter a date like 2024-03-01.")
+            continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[name] = _("Enter a date between the years %(first)d and %(last)d.") % {
+                "first": FIRST_YEAR,
+                "last": LAST_YEAR,
+            }
             continue
         if name == "to":
             day += dt.timedelta(days=1)
@@ -90,6 +105,7 @@ def site_history(request):
 
 
 @site_view(SiteAccess.MANAGE)
+@personal_data()
 @require_GET
 def object_history(request, object_type, object_id):
     site = request.site

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import json
 import zipfile
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.utils.translation import gettext
 
+from imroc.core import safejson, uploads
 from imroc.reports.bundles.specs import canonical, digest
 
 FORMAT = "imroc-site-bundle"
@@ -172,7 +172,8 @@ def open_bundle(raw: bytes) -> Opened:
         raise BundleError(gettext("The bundle file is empty."))
     damaged = gettext("The file is not a complete imroc bundle: it is damaged or was cut short.")
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        # The table of contents is checked before anything is read (uploads.open_zip).
+        with uploads.open_zip(raw, max_uncompressed_bytes=MAX_BUNDLE_BYTES) as archive:
             infos = archive.infolist()
             names = [info.filename for info in infos]
             if len(names) != len(set(names)):
@@ -182,17 +183,29 @@ def open_bundle(raw: bytes) -> Opened:
                 info.file_size for info in infos
             ) > len(raw):
                 raise BundleError(damaged)
-            contents = {name: archive.read(name) for name in names}
+            # Each part is read with a hard limit of the size it declared.
+            contents = {
+                info.filename: uploads.read_member(archive, info.filename, info.file_size)
+                for info in infos
+            }
     except BundleError:
         raise
+    except uploads.Unreadable:
+        raise BundleError(damaged) from None
+    except uploads.UploadError as error:  # over a limit: say which
+        raise BundleError(str(error)) from None
     except Exception:  # any failure to read a damaged zip means the same
         raise BundleError(damaged) from None
     if MANIFEST not in contents:
         raise BundleError(gettext("The file has no manifest.json: it is not an imroc bundle."))
     manifest_bytes = contents.pop(MANIFEST)
     try:
-        manifest = json.loads(manifest_bytes)
-    except (ValueError, UnicodeDecodeError):
+        manifest = safejson.loads(manifest_bytes)
+    except safejson.JSONLimitError as error:
+        raise BundleError(
+            gettext("The bundle's manifest cannot be read. %(reason)s") % {"reason": error}
+        ) from None
+    except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise BundleError(gettext("The bundle's manifest is not valid JSON.")) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleError(gettext("The file is not an imroc site bundle."))
@@ -207,7 +220,7 @@ def open_bundle(raw: bytes) -> Opened:
     if SIGNATURE not in contents:
         raise BundleError(gettext("The bundle is not signed. Only signed bundles can be imported."))
     try:
-        sig = json.loads(contents.pop(SIGNATURE))
+        sig = safejson.loads(contents.pop(SIGNATURE))
         if sig.get("algorithm") != "ed25519":
             raise BundleError(
                 gettext("The bundle is signed with an algorithm imroc does not accept.")

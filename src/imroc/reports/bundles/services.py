@@ -8,7 +8,6 @@ nothing at all.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext
 
-from imroc.core import audit
+from imroc.core import audit, safejson
 from imroc.framework.models import Challenge, FrameworkVersion
 from imroc.measures.models import ProgrammeMeasure
 from imroc.programme.models import Site, SiteMembership
@@ -359,7 +358,10 @@ def _parse_file(spec: Spec, data: bytes, expected_count: Any) -> list[dict]:
         lines.pop()
     for number, line in enumerate(lines, start=1):
         try:
-            record = json.loads(line)
+            # The file's size is already limited with the bundle's; the depth is not.
+            record = safejson.loads(line, max_bytes=fmt.MAX_BUNDLE_BYTES)
+        except safejson.JSONLimitError as error:
+            raise _line_error(spec.name, number, str(error)) from None
         except ValueError:
             raise _line_error(spec.name, number, gettext("not valid JSON.")) from None
         if (
