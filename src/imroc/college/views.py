@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.accounts.personal_data import personal_data
 from imroc.accounts.reauth import check_recent_auth
 from imroc.college import fidelity, forms, presenters, queries, services
 from imroc.college.access import (
@@ -124,6 +125,7 @@ def college_settings(request):
 
 
 @site_view()
+@personal_data()
 def trainers(request):
     college = college_or_404(request)
     if tables.wants_export(request):
@@ -135,6 +137,7 @@ def trainers(request):
 
 
 @site_view(SiteAccess.EDIT)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def trainer_edit(request, trainer=None):
     college = college_or_404(request)
@@ -232,6 +235,7 @@ def course_edit(request, course=None):
 
 
 @site_view()
+@personal_data()
 def course_detail(request, course):
     college = college_or_404(request)
     course = found_or_404(queries.course(college, course), "course")
@@ -344,6 +348,7 @@ def run_edit(request, run):
 
 
 @site_view()
+@personal_data()
 def run_detail(request, run):
     college = college_or_404(request)
     run = found_or_404(queries.run(college, run), "run")
@@ -410,6 +415,7 @@ def session_add(request, run):
 
 
 @site_view(SiteAccess.CONTRIBUTE)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def register(request, run, session):
     college = college_or_404(request)
@@ -480,6 +486,7 @@ def staff_enrol(request, run):
 
 
 @site_view(SiteAccess.EDIT)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def enrolment_cancel(request, run, enrolment):
     college = college_or_404(request)
@@ -519,6 +526,7 @@ def feedback_send(request, run):
 
 
 @site_view()
+@personal_data()
 def run_feedback(request, run):
     college = college_or_404(request)
     run = found_or_404(queries.run(college, run), "run")
@@ -539,9 +547,10 @@ def run_feedback(request, run):
 
 
 @site_view(LEARNER_ACCESS)
+@personal_data()
 def learners(request):
     college = college_or_404(request)
-    text = request.GET.get("q", "").strip()[:100]
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # NUL: no database takes it
     if tables.wants_export(request):
         if (needed := _contacts_export_check(request)) is not None:
             return needed
@@ -567,6 +576,7 @@ def _learner_data(learner):
 
 
 @site_view(LEARNER_ACCESS)
+@personal_data()
 def learner_detail(request, learner):
     college = college_or_404(request)
     learner = found_or_404(queries.learner(college, learner), "learner")
@@ -583,6 +593,7 @@ def learner_detail(request, learner):
 
 
 @site_view(SiteAccess.EDIT)
+@personal_data(download=True)
 def learner_export(request, learner, fmt):
     college = college_or_404(request)
     learner = found_or_404(queries.learner(college, learner), "learner")
@@ -602,6 +613,7 @@ def _export_response(data, fmt, learner):
 
 
 @site_view(SiteAccess.EDIT)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, learner):
     college = college_or_404(request)
@@ -651,6 +663,7 @@ def plan_edit(request, learner):
 
 
 @site_view(SiteAccess.MANAGE)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def learner_erase(request, learner):
     college = college_or_404(request)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from imroc.accounts.personal_data import personal_data
 from imroc.core import panels, tables
 from imroc.core.access import found_or_404
 from imroc.core.form_views import handle_form
@@ -58,6 +59,7 @@ def _cycle_url(site, goal, cycle):
 
 
 @site_view()
+@personal_data()
 def goal_list(request):
     site = request.site
     goals = list(queries.site_goals(site))
@@ -134,6 +136,7 @@ def goal_create(request):
 
 
 @site_view()
+@personal_data()
 def goal_detail(request, goal):
     site = request.site
     goal = found_or_404(queries.site_goal(site, goal), "goal")

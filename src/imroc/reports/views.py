@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from imroc.accounts.personal_data import personal_data
 from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
 from imroc.reports import pdf, services
 from imroc.reports.board import build_board
@@ -60,6 +61,7 @@ def index(request):
 
 
 @site_view(SiteAccess.VIEW)
+@personal_data()
 def board_html(request):
     form = period_form(request.GET, request.site)
     period = form.chosen_period()
@@ -79,6 +81,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @site_view(SiteAccess.VIEW)
+@personal_data(download=True)
 def board_pdf(request):
     form = period_form(request.GET, request.site)
     period = form.chosen_period()

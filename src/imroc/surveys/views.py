@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.accounts.personal_data import personal_data
 from imroc.core import suppression, tables
 from imroc.core.access import found_or_404
 from imroc.core.form_views import handle_form
@@ -97,6 +98,7 @@ def import_instrument(request):
 
 
 @site_view()
+@personal_data()
 def instrument_detail(request, instrument):
     site = request.site
     instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
@@ -132,6 +134,7 @@ def version_fhir(request, instrument, instrument_version):
 
 
 @site_view(SiteAccess.CONTRIBUTE)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def paper_entry(request, instrument):
     site = request.site
@@ -204,6 +207,7 @@ def link_create(request, instrument):
 
 
 @site_view(SiteAccess.EDIT)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def link_detail(request, instrument, link):
     site = request.site
@@ -275,6 +279,7 @@ def _scores(version):
 
 
 @site_view()
+@personal_data()
 def results_page(request, instrument):
     site = request.site
     instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")
@@ -316,6 +321,7 @@ def score_measure(request, instrument):
 
 
 @site_view(SiteAccess.EDIT)
+@personal_data(download=True)
 def responses_fhir(request, instrument):
     site = request.site
     instrument = found_or_404(queries.instrument(request.site, instrument), "questionnaire")

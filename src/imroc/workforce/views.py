@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.accounts.personal_data import personal_data
 from imroc.core import tables
 from imroc.core.access import found_or_404
 from imroc.core.form_views import handle_form
@@ -265,6 +266,7 @@ def event_create(request):
 
 
 @site_view()
+@personal_data()
 def event_detail(request, event):
     event = found_or_404(queries.site_event(request.site, event), "event")
     trainers = list(event.trainers.all())
@@ -493,6 +495,7 @@ def policy_create(request):
 
 
 @site_view()
+@personal_data()
 def policy_detail(request, policy):
     policy = found_or_404(queries.site_policy(request.site, policy), "policy")
     return render(request, "workforce/policy.html", {
@@ -654,6 +657,7 @@ def ips_create(request):
 
 
 @site_view()
+@personal_data()
 def ips_detail(request, review):
     review = found_or_404(queries.site_ips_review(request.site, review), "review")
     return render(request, "workforce/ips.html", {

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.accounts.personal_data import personal_data
 from imroc.accounts.reauth import check_recent_auth
 from imroc.core import audit, suppression, tables
 from imroc.core.access import found_or_404
@@ -105,6 +106,7 @@ def application_new(request):
 
 
 @programme_view()
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def application_detail(request, application):
     programme = request.programme
@@ -271,6 +273,7 @@ def learning_set_new(request):
 
 
 @programme_view()
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def learning_set_detail(request, learning_set):
     found = found_or_404(queries.learning_set(request.programme, learning_set), "learning set")
@@ -336,6 +339,7 @@ def site_learning_sets(request):
 
 
 @site_view()
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def site_learning_set(request, learning_set):
     site = request.site
@@ -457,8 +461,13 @@ def site_library_new(request):
 def _file_response(request, resource: Resource, site):
     if resource.kind == Resource.Kind.LINK or not resource.file:
         raise Http404("This resource has no file")
+    try:
+        stored = resource.file.open("rb")
+    except OSError:  # listed, but gone from the disk: say so, and record no download
+        context = {"resource": resource, "site": site}
+        return render(request, "programme/file_missing.html", context, status=404)
     audit.record(request.user, "resource.download", resource, site=site)
-    response = FileResponse(resource.file.open("rb"), as_attachment=True, filename=resource.file_name,
+    response = FileResponse(stored, as_attachment=True, filename=resource.file_name,
                             content_type=resource.content_type)  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -466,6 +475,7 @@ def _file_response(request, resource: Resource, site):
 
 
 @programme_view()
+@personal_data(download=True)
 def resource_file(request, resource):
     found = (
         queries.visible_resources(request.programme, site=None).filter(public_id=resource).first()
@@ -476,6 +486,7 @@ def resource_file(request, resource):
 
 
 @site_view()
+@personal_data(download=True)
 def site_resource_file(request, resource):
     found = (
         queries.visible_resources(request.site.programme, site=request.site)

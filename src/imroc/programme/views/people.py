@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imroc.accounts.personal_data import personal_data
 from imroc.core import tables
 from imroc.core.access import found_or_404
 from imroc.core.form_views import handle_form
@@ -160,6 +161,7 @@ def _end_role_page(request: HttpRequest, membership, *, end, back: str, title: s
 
 
 @site_view()
+@personal_data()
 def site_people(request: HttpRequest) -> HttpResponse:
     site = request.site
     manage = request.site_access >= SiteAccess.MANAGE
@@ -190,6 +192,7 @@ def site_people(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @site_view(SiteAccess.MANAGE)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def site_person_invite(request: HttpRequest) -> HttpResponse:
     site = request.site
@@ -208,6 +211,7 @@ def site_person_invite(request: HttpRequest) -> HttpResponse:
 
 
 @site_view(SiteAccess.MANAGE)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def site_people_upload(request: HttpRequest) -> HttpResponse:
     site = request.site
@@ -243,6 +247,7 @@ def site_people_upload(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @site_view(SiteAccess.MANAGE)
+@personal_data()
 @require_POST
 def site_invitation_resend(request: HttpRequest, invitation) -> HttpResponse:
     found = found_or_404(queries.site_invitation(request.site, invitation), "invitation")
@@ -250,6 +255,7 @@ def site_invitation_resend(request: HttpRequest, invitation) -> HttpResponse:
 
 
 @site_view(SiteAccess.MANAGE)
+@personal_data()
 @require_POST
 def site_invitation_withdraw(request: HttpRequest, invitation) -> HttpResponse:
     found = found_or_404(queries.site_invitation(request.site, invitation), "invitation")
@@ -257,6 +263,7 @@ def site_invitation_withdraw(request: HttpRequest, invitation) -> HttpResponse:
 
 
 @site_view(SiteAccess.MANAGE)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def site_person_change(request: HttpRequest, person) -> HttpResponse:
     membership = found_or_404(queries.site_person(request.site, person), "person")
@@ -299,6 +306,7 @@ def site_person_change(request: HttpRequest, person) -> HttpResponse:
 
 
 @site_view(SiteAccess.MANAGE)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def site_person_end(request: HttpRequest, person) -> HttpResponse:
     membership = found_or_404(queries.site_person(request.site, person), "person")
@@ -318,6 +326,7 @@ def site_person_end(request: HttpRequest, person) -> HttpResponse:
 
 
 @site_view()
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def site_leave(request: HttpRequest) -> HttpResponse:
     """A person ends their own role at the site."""
@@ -350,6 +359,7 @@ def _programme_people_url() -> str:
 
 
 @programme_view()
+@personal_data()
 def programme_people(request: HttpRequest) -> HttpResponse:
     programme = request.programme
     admin = request.programme_access >= ProgrammeAccess.ADMIN
@@ -377,6 +387,7 @@ def programme_people(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @programme_view(ProgrammeAccess.ADMIN)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def programme_person_invite(request: HttpRequest) -> HttpResponse:
     return _invite_page(
@@ -391,6 +402,7 @@ def programme_person_invite(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @programme_view(ProgrammeAccess.ADMIN)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def programme_site_lead_invite(request: HttpRequest) -> HttpResponse:
     programme = request.programme
@@ -410,6 +422,7 @@ def programme_site_lead_invite(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @programme_view(ProgrammeAccess.ADMIN)
+@personal_data()
 @require_POST
 def programme_invitation_resend(request: HttpRequest, invitation) -> HttpResponse:
     found = found_or_404(queries.programme_invitation(request.programme, invitation), "invitation")
@@ -417,6 +430,7 @@ def programme_invitation_resend(request: HttpRequest, invitation) -> HttpRespons
 
 
 @programme_view(ProgrammeAccess.ADMIN)
+@personal_data()
 @require_POST
 def programme_invitation_withdraw(request: HttpRequest, invitation) -> HttpResponse:
     found = found_or_404(queries.programme_invitation(request.programme, invitation), "invitation")
@@ -424,6 +438,7 @@ def programme_invitation_withdraw(request: HttpRequest, invitation) -> HttpRespo
 
 
 @programme_view(ProgrammeAccess.ADMIN)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def programme_person_change(request: HttpRequest, person) -> HttpResponse:
     membership = found_or_404(queries.programme_person(request.programme, person), "person")
@@ -460,6 +475,7 @@ def programme_person_change(request: HttpRequest, person) -> HttpResponse:
 
 
 @programme_view(ProgrammeAccess.ADMIN)
+@personal_data()
 @require_http_methods(["GET", "POST"])
 def programme_person_end(request: HttpRequest, person) -> HttpResponse:
     membership = found_or_404(queries.programme_person(request.programme, person), "person")

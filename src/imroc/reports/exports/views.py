@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from imroc.accounts.reauth import requires_recent_auth
+from imroc.accounts.personal_data import personal_data
 from imroc.programme.access import SiteAccess, site_view
 from imroc.reports.exports import services
 from imroc.reports.exports.profiles import HASH_LENGTH, MAX_SHIFT_DAYS, PROFILES, Profile
@@ -30,7 +30,7 @@ def exports_home(request):
 
 
 @site_view(SiteAccess.MANAGE)
-@requires_recent_auth()
+@personal_data(download=True)
 @require_GET
 def site_zip(request):
     site = request.site
@@ -52,7 +52,7 @@ def site_zip(request):
 
 
 @site_view(SiteAccess.MANAGE)
-@requires_recent_auth()
+@personal_data(download=True)
 @require_GET
 def fhir_bundle(request):
     site = request.site
