@@ -131,3 +131,60 @@ class PermissionsPolicyMiddleware:
         if self.policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = self.policy
         return response
+
+
+# --- Refused requests -------------------------------------------------------------------------
+
+
+def denial_kind(request, status: int) -> str:
+    """The kind of security event a refused answer is, or "" for one that is not."""
+    from imroc.core.models import SecurityEvent
+
+    kind = SecurityEvent.Kind
+    marked = getattr(request, "imroc_denied", "")
+    if marked:  # a view said what it refused: site_view, for another site's pages
+        return marked
+    if status in (401, 403) and request.path_info.startswith("/api/"):
+        return kind.API_REFUSED
+    if status == 403:
+        return kind.FORBIDDEN
+    if status == 429:
+        return kind.RATE_LIMITED
+    return ""
+
+
+class SecurityEventMiddleware:
+    """Write down refused requests, after the view has answered (``imroc.core.security``).
+
+    Another site's pages (``site_view`` marks the request), any 403, an API call answered
+    401 or 403, and 429 (too many tries) each become one ``SecurityEvent``: one insert. Any
+    other 404 only adds one to the day's count of pages not found, and answers below 400
+    cost nothing at all. Nothing here can change the answer: failures are logged, not raised.
+    """
+
+    def __init__(self, get_response):
+        from django.middleware.common import CommonMiddleware
+
+        self.get_response = get_response
+        # Asked only whether a 404 is about to become a redirect to the address with a slash.
+        self._common = CommonMiddleware(get_response)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code >= 400:
+            self._note(request, response.status_code)
+        return response
+
+    def _note(self, request, status: int) -> None:
+        import logging
+
+        from imroc.core import security
+
+        try:
+            kind = denial_kind(request, status)
+            if kind:
+                security.record_denial(request, kind, status=status)
+            elif status == 404 and not self._common.should_redirect_with_slash(request):
+                security.count_not_found()
+        except Exception:
+            logging.getLogger("imroc.security").exception("Could not note a refused request")

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class TimestampedModel(models.Model):
@@ -94,6 +95,73 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain or 'programme'} #{self.seq}"
+
+
+class SecurityEvent(models.Model):
+    """A refused request worth a second look: someone asking for another site's records, a
+    page above their role, an API call outside a token's scope, or too many tries.
+
+    Kept apart from the audit log: nothing changed, and a probe can make many of these. Written
+    by ``imroc.core.security``; the programme admins' security page reads them.
+    """
+
+    class Kind(models.TextChoices):
+        CROSS_SITE = "cross_site", _("Another site's pages")
+        FORBIDDEN = "forbidden", _("Above their role")
+        API_REFUSED = "api_refused", _("API call refused")
+        RATE_LIMITED = "rate_limited", _("Too many tries")
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Kept if the user is later removed; "" for someone not signed in.
+    username = models.CharField(max_length=150, blank=True)
+    # The API token's prefix (never the secret) when the request came through the API.
+    token = models.CharField(max_length=40, blank=True)
+    method = models.CharField(max_length=10)
+    route = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField()
+    address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["address", "occurred_at"]),
+            models.Index(fields=["user", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind} {self.path}"
+
+
+class NotFoundDay(models.Model):
+    """How many pages were not found on one day: counted, never alerted on (mistyped addresses)."""
+
+    day = models.DateField(unique=True)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count}"
+
+
+class RateCounter(models.Model):
+    """One fixed window of one rate limit, shared by every app server through the database.
+
+    ``key`` is a hash of the limit's name, who or what is counted, and the window's start, so no
+    address or contact is stored in clear. ``imroc.core.ratelimit`` adds to ``hits`` atomically.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    window_ends = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}: {self.hits}"
 
 
 # --- Append-only guard: the switch a flush (wiping the whole database) uses ---------------------

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from imroc.core.access import public_view  # noqa: F401 - re-exported for the apps
+from imroc.core.models import SecurityEvent
 from imroc.programme.models import (
     ProgrammeMembership,
     ProgrammeRole,
@@ -104,6 +105,8 @@ def site_view(needed: SiteAccess = SiteAccess.VIEW):
             )
             level = access_profile(request).site_access(site_obj) if site_obj else None
             if level is None:
+                if site_obj is not None:  # it exists, but is not theirs: a security event
+                    request.imroc_denied = SecurityEvent.Kind.CROSS_SITE
                 raise Http404("No such site")
             if level < needed:
                 raise PermissionDenied

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from imroc.programme import views
-from imroc.programme.views import people
+from imroc.programme.views import people, security
 
 app_name = "programme"
 
@@ -40,4 +40,5 @@ urlpatterns = [
     path("framework/", views.framework_index, name="framework"),
     path("framework/<uuid:version>/", views.framework_version, name="framework_version"),
     path("framework/<uuid:version>/publish/", views.framework_publish, name="framework_publish"),
+    path("security/", security.security_page, name="security"),
 ]
