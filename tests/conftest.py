@@ -161,6 +161,9 @@ def _isolated_data_dir(settings, tmp_path):
     # tests compare requests, so the suite records activity at most once an hour instead.
     # tests/accounts/test_security_sessions.py sets it back to test the sliding timeout.
     settings.IMROC_SESSION_ACTIVITY_SECONDS = 3600
+    # Tests post the public enrolment form at once, faster than any person could; the minimum
+    # time to fill it in is tested in tests/college/test_public_privacy.py, which sets it back.
+    settings.IMROC_ENROL_MIN_SECONDS = 0
     # Caches live in the process; one test's cached figures must not serve another's.
     cache.clear()
 

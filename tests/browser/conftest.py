@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,21 @@ def page(chromium, live_server, request):
     assert not [u for u in external if not u.startswith(("data:", "about:"))], (
         f"external requests: {external}"
     )
+
+
+def place_path_from_mail(to: str) -> str:
+    """The private place link sent to ``to``. The message goes out just after the page's
+    response, on the server's thread, so wait a moment for it."""
+    from django.core import mail
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for message in mail.outbox:
+            found = re.search(r"https?://[^/\s]+(/colleges/\S+/places/\S+/)", message.body)
+            if message.to == [to] and found:
+                return found.group(1)
+        time.sleep(0.05)
+    raise AssertionError(f"no message with a place link was sent to {to}")
 
 
 def check_page(page, title_part: str | None = None) -> None:

@@ -13,7 +13,7 @@ from imroc.assessment.models import AssessmentRound
 from imroc.college.models import Attendance, Enrolment
 from imroc.improvement.models import Goal, PdsaCycle, Review
 from imroc.programme.models import LearningSet, Site
-from tests.browser.conftest import check_page, sign_in
+from tests.browser.conftest import check_page, place_path_from_mail, sign_in
 from tests.college.factories import EnrolmentFactory, LearnerFactory, build_college
 from tests.programme.factories import ApplicationFactory
 
@@ -128,6 +128,10 @@ def test_learner_with_no_account_enrols_from_the_prospectus_on_a_phone(page, sit
     page.get_by_label("Email address or phone number").fill("alex@example.org")
     page.get_by_label("I agree that the college keeps").check()
     page.get_by_role("button", name="Enrol").click()
+    # The page thanks them; the place itself comes in the message, through a private link.
+    check_page(page, "Thank you")
+    expect(page.locator("main")).to_contain_text(f"Thank you for enrolling on {course.title}")
+    page.goto(page.base + place_path_from_mail("alex@example.org"))
     check_page(page, "Your place")
     expect(page.locator("main")).to_contain_text(course.title)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -236,6 +240,9 @@ def test_learner_enrols_in_welsh_on_a_phone(page, site):
     page.get_by_label("Cyfeiriad e-bost neu rif ffôn").fill("alys@example.org")
     page.get_by_label("Rwy'n cytuno bod y coleg yn cadw").check()
     page.get_by_role("button", name="Cofrestru").click()
+    check_page(page, "Diolch")
+    expect(page.locator("main")).to_contain_text(f"Diolch am gofrestru ar {course.title}")
+    page.goto(page.base + place_path_from_mail("alys@example.org"))
     check_page(page, "Eich lle")
     expect(page.locator("html")).to_have_attribute("lang", "cy")
     expect(page.locator("main")).to_contain_text(f"Mae gennych chi le ar {course.title}")

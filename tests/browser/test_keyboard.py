@@ -77,7 +77,7 @@ def test_learner_enrols_with_the_keyboard_alone(page, site):
     expect(page.get_by_label("I agree that the college keeps")).to_be_checked()
     tab_to(page, page.get_by_role("button", name="Enrol"))
     page.keyboard.press("Enter")
-    check_page(page, "Your place")
+    check_page(page, "Thank you")
     assert Enrolment.objects.get(run=run).learner.display_name == "Alex"
 
 

@@ -35,7 +35,7 @@ def test_a_learner_enrols_in_welsh_without_javascript(no_js_page, site):
     page.get_by_label("Cyfeiriad e-bost neu rif ffôn").fill("alys@example.org")
     page.get_by_label("Rwy'n cytuno bod y coleg yn cadw").check()
     page.get_by_role("button", name="Cofrestru").click()
-    expect(page.locator("main")).to_contain_text(f"Mae gennych chi le ar {course.title}")
+    expect(page.locator("main")).to_contain_text(f"Diolch am gofrestru ar {course.title}")
     assert Enrolment.objects.get(run=run).learner.display_name == "Alys"
 
 

@@ -81,7 +81,6 @@ def test_a_member_can_turn_it_on_from_their_account_page(page, site, site_member
 
 @pytest.mark.django_db(transaction=True)
 def test_password_reset_pages(page, site, settings):
-    settings.IMROC_PASSWORD_RESET_SECONDS = 0
     from tests.programme.factories import UserFactory
 
     UserFactory(username="kim", email="kim@example.org")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -57,11 +59,17 @@ def test_a_person_without_an_account_finds_a_course_enrols_and_is_confirmed(csrf
     assert enrolment.status == Enrolment.Status.ENROLLED
     assert enrolment.learner.contact_key == "sam.person@example.org"
     assert enrolment.group == "carer"
-    confirmation = csrf_client.get(response["Location"]).content.decode()
-    assert "You have a place on Understanding recovery" in confirmation
+    # The page thanks them without saying what happened; the message says it, privately.
+    thanks = csrf_client.get(response["Location"]).content.decode()
+    assert "Thank you for enrolling on Understanding recovery" in thanks
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["Sam.Person@Example.org"]
-    assert "cancel" in mail.outbox[0].body and response["Location"] in mail.outbox[0].body
+    place_link = re.search(r"http://testserver(/colleges/\S+/places/\S+/)", mail.outbox[0].body)
+    assert "cancel" in mail.outbox[0].body and place_link
+    assert (
+        "You have a place on Understanding recovery"
+        in csrf_client.get(place_link.group(1)).content.decode()
+    )
     log = MessageLog.objects.get()
     assert (log.template, log.status, log.learner) == ("enrolled", "sent", enrolment.learner)
     # The audit log records the enrolment without the person's name or contact.
@@ -93,10 +101,19 @@ def test_same_contact_from_another_form_is_not_enrolled_twice_or_shown_the_place
     response = client.post(
         _enrol_url(site, run), _form(idempotency_key="b" * 32, contact=" sam.person@EXAMPLE.org ")
     )
-    assert response.status_code == 200
-    assert "already on this course" in response.content.decode()
+    # The same answer as a new enrolment: nothing on the page says the contact has a place.
+    assert response.status_code == 302
+    assert response["Location"] == f"/colleges/{site.slug}/runs/{run.public_id}/enrolled/"
+    assert "already" not in client.get(response["Location"]).content.decode()
     assert Enrolment.objects.count() == 1
     assert Learner.objects.count() == 1
+    # The learner is told privately, with their own link.
+    assert [m.subject for m in mail.outbox] == [
+        "You have a place on Understanding recovery",
+        "Your place on Understanding recovery",
+    ]
+    assert "You are already on this course" in mail.outbox[1].body
+    assert "/places/" in mail.outbox[1].body
 
 
 @pytest.mark.django_db
@@ -140,7 +157,10 @@ def test_full_run_puts_people_on_the_waiting_list_and_a_cancellation_promotes_th
 ):
     run = RunFactory(course=course, term=college.terms.first(), capacity=1)
     SessionFactory(run=run)
-    first = client.post(_enrol_url(site, run), _form(idempotency_key="1" * 32))
+    client.post(_enrol_url(site, run), _form(idempotency_key="1" * 32))
+    first = {
+        "Location": re.search(r"http://testserver(\S+/places/\S+/)", mail.outbox[0].body).group(1)
+    }
     client.post(_enrol_url(site, run), _form(contact="kim@example.org", idempotency_key="2" * 32))
     waiting = Enrolment.objects.get(learner__contact_key="kim@example.org")
     assert waiting.status == Enrolment.Status.WAITING

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -130,13 +131,16 @@ def test_every_public_college_page_speaks_welsh(client, site):
         assert '<html lang="cy">' in page, url
         assert welsh in page, url
         assert "Cyrsiau am adferiad a lles" in page, url  # the college band
-    # Enrolling again with the same contact says so, in Welsh.
+    # Enrolling again with the same contact thanks them in Welsh, as for anyone, and the
+    # message that tells Alys privately is in Welsh too.
     response = client.post(
         _enrol_url(site, run),
         {"name": "Alys", "contact": "alys@example.org", "consent": "on"},
         **WELSH,
+        follow=True,
     )
-    assert "Rydych chi ar y cwrs hwn yn barod" in response.content.decode()
+    assert f"Diolch am gofrestru ar {course.title}" in response.content.decode()
+    assert "Rydych chi ar y cwrs hwn yn barod" in mail.outbox[-1].body
     # Feedback: a missing answer is explained in Welsh.
     response = client.post(
         f"{base}/feedback/{tokens.make(tokens.FEEDBACK, invite.public_id)}/", {}, **WELSH

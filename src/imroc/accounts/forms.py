@@ -3,6 +3,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
+from imroc.core.after_response import after_response
+
 
 class SignInForm(AuthenticationForm):
     username = UsernameField(
@@ -124,6 +126,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             "invalid": _("Enter an email address in the right format, like name@example.org."),
         },
     )
+
+    def save(self, **kwargs):
+        """Look the address up and send the link after the response, so a known address and
+        an unknown one get the same answer in the same time."""
+        after_response(super().save, **kwargs)
 
 
 class ResetPasswordForm(auth_forms.SetPasswordForm):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import django_otp
 from django.conf import settings
 from django.contrib import messages
@@ -27,7 +25,7 @@ from imroc.accounts.forms import (
     SignInForm,
 )
 from imroc.accounts.models import BackupCodeDevice
-from imroc.core import panels
+from imroc.core import panels, ratelimit
 
 
 class SignInView(auth_views.LoginView):
@@ -305,8 +303,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a reset link.
 
     The page and its timing are the same whether or not an account uses the address: the
-    response is padded to ``IMROC_PASSWORD_RESET_SECONDS`` so that sending an email (for a
-    real account) takes no longer, as seen from outside, than sending none.
+    form looks the address up and sends the email after the response (``PasswordResetForm``).
+    Requests are limited per address asked about and per network address, so nobody can fill
+    someone's inbox or use the form to hold the server busy.
     """
 
     template_name = "accounts/password_reset_form.html"
@@ -316,14 +315,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def post(self, request, *args, **kwargs):
-        started = time.monotonic()
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 302:
-            floor = getattr(settings, "IMROC_PASSWORD_RESET_SECONDS", 1.0)
-            remaining = floor - (time.monotonic() - started)
-            if remaining > 0:
-                time.sleep(remaining)
-        return response
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        blocked = ratelimit.first_blocked(
+            ("password-reset-email", form.cleaned_data["email"].strip().lower()),
+            ("password-reset-address", ratelimit.client_address(request)),
+        )
+        if blocked:
+            form.add_error(None, ratelimit.wait_text(blocked))
+            return ratelimit.set_retry_after(self.form_invalid(form), blocked)
+        return self.form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

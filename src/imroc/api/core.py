@@ -28,6 +28,8 @@ from pydantic import create_model
 
 from imroc.api.models import ApiToken
 from imroc.api.services import token_for_secret
+from imroc.core import ratelimit
+from imroc.core.models import SecurityEvent
 from imroc.core.services import StaleEditError
 from imroc.programme.access import SiteAccess, access_profile
 from imroc.programme.models import Site
@@ -73,7 +75,8 @@ ERROR_CODES = (400, 401, 403, 404, 409, 422)
 def responses(ok: dict[int, Any] | Any, *, code: int = 200, errors=ERROR_CODES) -> dict[int, Any]:
     """A response map: the success schema plus every error an operation can give."""
     mapping = dict(ok) if isinstance(ok, dict) else {code: ok}
-    for status in errors:
+    # Any call can be over its token's rate limit (imroc.core.ratelimit, "api-token").
+    for status in (*errors, 429):
         mapping.setdefault(status, Problem)
     return mapping
 
@@ -132,9 +135,16 @@ def since(qs: QuerySet, updated_since: dt.datetime | None, field: str = "updated
 class ProblemError(Exception):
     """Raise from an operation to answer with a problem document."""
 
-    def __init__(self, status: int, detail: str, errors: list[dict] | None = None):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        errors: list[dict] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(detail)
         self.status, self.detail, self.errors = status, detail, errors or []
+        self.headers = headers or {}
 
 
 def problem(request, status: int, detail: str, errors: list[dict] | None = None, **headers):
@@ -192,6 +202,16 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         request.user = found.user
+        request.imroc_token = found  # its prefix goes into any security event for this call
+        blocked = ratelimit.hit("api-token", str(found.pk))
+        if blocked:
+            raise ProblemError(
+                429,
+                f"This token has made more than {blocked.limit.tries} calls in "
+                f"{blocked.limit.seconds} seconds. Wait {blocked.retry_after} seconds and try "
+                "again.",
+                headers={"Retry-After": str(blocked.retry_after)},
+            )
         request._imroc_access = None  # roles are read for the token's person, not a session
         return found
 
@@ -208,6 +228,8 @@ def site_for(request, slug: str, needed: SiteAccess = SiteAccess.VIEW) -> Site:
     site = Site.objects.select_related("organisation", "programme").filter(slug=slug).first()
     level = access_profile(request).site_access(site) if site else None
     if level is None:
+        if site is not None:  # it exists, but is not theirs: a security event, as in the UI
+            request.imroc_denied = SecurityEvent.Kind.CROSS_SITE
         raise ProblemError(404, "There is no such site, or you do not have access to it.")
     if level < needed:
         raise ProblemError(403, "Your role at this site does not allow this.")
@@ -283,7 +305,7 @@ class ImrocAPI(NinjaAPI):
 
 def install_error_handlers(api: NinjaAPI) -> None:
     def on_problem(request, exc: ProblemError):
-        return problem(request, exc.status, exc.detail, exc.errors)
+        return problem(request, exc.status, exc.detail, exc.errors, **exc.headers)
 
     def on_validation(request, exc: ValidationError):
         return problem(

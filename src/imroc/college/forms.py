@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -290,6 +293,58 @@ class EnrolForm(forms.Form):
         value = self.cleaned_data["contact"]
         contacts.normalise(value)  # raises the plain message
         return value.strip()
+
+
+class PublicEnrolForm(EnrolForm):
+    """The enrolment form anyone can send, with two quiet checks against scripts.
+
+    - ``leave_empty`` is a box hidden from people (the ``hidden`` attribute: not shown, not
+      reached by keyboard, not read by screen readers). Scripts fill in every box they find.
+    - ``started`` is a signed time stamp written when the page was made. People take longer than
+      ``IMROC_ENROL_MIN_SECONDS`` to fill in the form; scripts do not. A form sent too soon gets
+      a plain message and keeps what was typed, so a person who was really that quick sends it
+      again.
+
+    Neither needs JavaScript, a third party or a puzzle.
+    """
+
+    SALT = "imroc.college.enrol-started"
+
+    leave_empty = forms.CharField(
+        label=_("Leave this box empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(time.time(), salt=self.SALT)
+
+    def visible_fields(self):
+        return [field for field in super().visible_fields() if field.name != "leave_empty"]
+
+    def looks_automated(self) -> bool:
+        """True when the hidden box was filled in: answer as if all went well, do nothing."""
+        return bool(self.cleaned_data.get("leave_empty"))
+
+    def clean_started(self):
+        value = self.cleaned_data.get("started", "")
+        try:
+            started = float(signing.loads(value, salt=self.SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            started = time.time()  # a page made before this check, or altered: start now
+        if time.time() - started < settings.IMROC_ENROL_MIN_SECONDS:
+            # A new stamp, so sending the same form again in a moment works.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("started")] = signing.dumps(started, salt=self.SALT)
+            # Not the hidden box's error: the whole form's, shown at the top.
+            self.add_error(
+                None, _("That was very quick. Please check your details, then send the form again.")
+            )
+        return value
 
 
 class CancelPlaceForm(forms.Form):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:site>/", views.prospectus, name="prospectus"),
     path("<slug:site>/courses/<uuid:course>/", views.course, name="course"),
     path("<slug:site>/runs/<uuid:run>/enrol/", views.enrol, name="enrol"),
+    path("<slug:site>/runs/<uuid:run>/enrolled/", views.enrolled, name="enrolled"),
     path("<slug:site>/places/<str:place_token>/", views.place, name="place"),
     path("<slug:site>/feedback/<str:feedback_token>/", views.feedback, name="feedback"),
     path("<slug:site>/my-data/", views.my_data_request, name="my_data_request"),

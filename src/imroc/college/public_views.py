@@ -6,16 +6,23 @@ identify anyone. Private links carry a signed token and are never cached.
 
 from __future__ import annotations
 
+import logging
+
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from imroc.college import forms, presenters, queries, services, tokens
+from imroc.college import contacts, forms, presenters, queries, services, tokens
 from imroc.college.access import public_college_view
 from imroc.college.views import _export_response
+from imroc.core import ratelimit
 from imroc.core.access import found_or_404
+from imroc.core.after_response import after_response
 from imroc.core.services import ServiceError
+
+log = logging.getLogger(__name__)
 
 
 def _ctx(request, **extra):
@@ -50,28 +57,67 @@ def course(request, course):
     return render(request, "college/public/course.html", _ctx(request, course=course, runs=runs))
 
 
+def _enrol_tries(request, run) -> list[tuple[str, str]]:
+    address = ratelimit.client_address(request)
+    return [
+        ("enrol-address", address),
+        ("enrol-run", str(run.public_id)),
+        ("enrol-run-address", f"{run.public_id} {address}"),
+    ]
+
+
 @public_college_view()
 @require_http_methods(["GET", "POST"])
 def enrol(request, run):
+    """Enrol on a run. The answer is the same whoever the contact belongs to.
+
+    A new place, a waiting-list place, a contact that already has a place, and a form sent twice
+    all lead to the same "thank you" page. What happened is told privately, in a message to the
+    contact; the page never says whether that contact is on a course.
+    """
     run = found_or_404(queries.public_run(request.college, run), "course run")
-    form = forms.EnrolForm(request.POST if request.method == "POST" else None)
+    form = forms.PublicEnrolForm(request.POST if request.method == "POST" else None)
+    blocked = None
     if request.method == "POST" and form.is_valid():
-        key = form.cleaned_data["idempotency_key"]
-        try:
-            result = services.enrol(
-                run, actor=services.LEARNER_ACTOR, base_url=request.build_absolute_uri("/"),
-                **form.cleaned_data,
-            )  # fmt: skip
-        except ServiceError as error:
-            error.show_on(form)
+        blocked = ratelimit.first_blocked(*_enrol_tries(request, run))
+        if blocked:
+            form.add_error(None, ratelimit.wait_text(blocked))
+        elif form.looks_automated():
+            log.info("public enrolment with the hidden box filled in: nothing done")
+            return redirect(_thanks_url(run))
         else:
-            if result.new or (key and result.enrolment.idempotency_key == key):
-                # The same browser sent the form again: show it the same confirmation.
-                return redirect(services.place_url(result.enrolment))
-            # Someone used a contact that is already on this run. Show nothing about that place.
-            return render(request, "college/public/already.html", _ctx(request, run=run))
+            details = {k: v for k, v in form.cleaned_data.items() if k in ENROL_FIELDS}
+            try:
+                services.enrol(
+                    run,
+                    actor=services.LEARNER_ACTOR,
+                    base_url=request.build_absolute_uri("/"),
+                    **details,
+                )
+            except ServiceError as error:
+                error.show_on(form)
+            else:
+                return redirect(_thanks_url(run))
     places = presenters.places_text(run)
-    return render(request, "college/public/enrol.html", _ctx(request, run=run, form=form, places=places))  # fmt: skip
+    response = render(
+        request, "college/public/enrol.html", _ctx(request, run=run, form=form, places=places)
+    )
+    return ratelimit.set_retry_after(response, blocked) if blocked else response
+
+
+ENROL_FIELDS = ("name", "contact", "group", "access_needs", "consent", "idempotency_key")
+
+
+def _thanks_url(run) -> str:
+    return reverse(
+        "colleges:enrolled", kwargs={"site": run.course.college.site.slug, "run": run.public_id}
+    )
+
+
+@public_college_view()
+def enrolled(request, run):
+    run = found_or_404(queries.public_run(request.college, run), "course run")
+    return render(request, "college/public/enrolled.html", _ctx(request, run=run))
 
 
 def _enrolment_for(request, token):
@@ -122,18 +168,31 @@ def feedback(request, feedback_token):
 @public_college_view(private=True)
 @require_http_methods(["GET", "POST"])
 def my_data_request(request):
+    """Ask for a link to your own data. The answer is the same page, just as quick, whether or
+    not the contact belongs to a learner: the link is looked up and sent after the response."""
     form = forms.ContactForm(request.POST if request.method == "POST" else None)
     sent = False
+    blocked = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.send_data_link(request.college, contact=form.cleaned_data["contact"], base_url=request.build_absolute_uri("/"))  # fmt: skip
-        except ServiceError as error:
-            error.show_on(form)
+        contact = form.cleaned_data["contact"]
+        blocked = ratelimit.first_blocked(
+            ("my-data-contact", contacts.normalise(contact)),
+            ("my-data-address", ratelimit.client_address(request)),
+        )
+        if blocked:
+            form.add_error(None, ratelimit.wait_text(blocked))
         else:
+            after_response(
+                services.send_data_link,
+                request.college,
+                contact=contact,
+                base_url=request.build_absolute_uri("/"),
+            )
             sent = True
-    return render(
+    response = render(
         request, "college/public/my_data_request.html", _ctx(request, form=form, sent=sent)
     )
+    return ratelimit.set_retry_after(response, blocked) if blocked else response
 
 
 def _learner_for(request, token):

@@ -34,6 +34,7 @@ from imroc.college.models import (
     Trainer,
 )
 from imroc.core import audit
+from imroc.core.after_response import after_response
 from imroc.core.audit import SystemActor
 from imroc.core.services import ServiceError, StaleEditError, save_versioned, update_versioned
 from imroc.programme.models import Site
@@ -326,9 +327,11 @@ def _find_or_add_learner(
             learner = Learner.objects.select_for_update().get(
                 college=college, contact_key=contact_key
             )
-    # A returning learner: keep what they told us before unless they tell us something new.
+    # A returning learner. Staff may correct what is held. The public form only fills in what
+    # is missing: anyone can type someone else's contact, and must not be able to change that
+    # person's name or needs (or the name their messages greet them by).
     for name in ("name", "contact", "group", "access_needs"):
-        if details.get(name):
+        if details.get(name) and (by_staff or not getattr(learner, name)):
             setattr(learner, name, details[name])
     learner.consent_at = details.get("consent_at") or learner.consent_at
     # Messages go in the language the learner last enrolled in. Staff may work in a language
@@ -398,8 +401,22 @@ def enrol(
              "access_needs": access_needs.strip(), "consent_at": now},
             now, language=(translation.get_language() or "")[:10], by_staff=by_staff,
         )  # fmt: skip
-        existing = locked.enrolments.filter(learner=learner).exclude(status=Enrolment.Status.CANCELLED).first()  # fmt: skip
+        existing = (
+            locked.enrolments.filter(learner=learner)
+            .exclude(status=Enrolment.Status.CANCELLED)
+            .first()
+        )
         if existing is not None:
+            if not by_staff:
+                # Someone used a contact that already has a place. The page must not say so
+                # (that would tell anyone who is on a course); the learner is told privately.
+                existing.run, existing.learner = run, learner
+                context = {
+                    "run": run,
+                    "enrolment": existing,
+                    "place_url": place_url(existing, base_url),
+                }
+                after_response(messaging.send, college, learner, "already", context)
             return EnrolResult(existing, new=False)
         taken = locked.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
         full = taken >= locked.capacity
@@ -416,8 +433,10 @@ def enrol(
         )  # fmt: skip
     enrolment.run = run
     enrolment.learner = learner
-    messaging.send(
-        college, learner, "waiting" if full else "enrolled",
+    # After the response, like the message to a learner who already had a place, so the two
+    # answers take the same time.
+    after_response(
+        messaging.send, college, learner, "waiting" if full else "enrolled",
         {"run": run, "sessions": list(run.sessions.all()), "place_url": place_url(enrolment, base_url)},
     )  # fmt: skip
     return EnrolResult(enrolment, new=True)
