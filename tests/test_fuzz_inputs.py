@@ -407,6 +407,13 @@ def _fhir_with(path, value) -> bytes:
     return json.dumps(data).encode()
 
 
+def _fhir_with_raw(path, raw: str) -> bytes:
+    """Like _fhir_with, with ``raw`` JSON text spliced in as it is: a value nested thousands
+    deep cannot be built with json.loads or written with json.dumps (both recurse)."""
+    marker = "__raw_json_goes_here__"
+    return _fhir_with(path, marker).replace(f'"{marker}"'.encode(), raw.encode())
+
+
 WEIGHT = ["item", 0, "answerOption", 0, "valueCoding", "extension", 0, "valueDecimal"]
 fhir_number = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
@@ -424,7 +431,7 @@ fhir_file = st.one_of(
     ),
     st.sampled_from(ODD_JSON).map(str.encode),
     json_value.map(lambda v: _fhir_with(["item", 0, "answerOption"], v)),
-    st.integers(60, 3000).map(lambda n: _fhir_with(["item", 0, "item"], json.loads(deep(n)))),
+    st.integers(60, 3000).map(lambda n: _fhir_with_raw(["item", 0, "item"], deep(n))),
     st.binary(max_size=200),
 )
 
