@@ -134,3 +134,19 @@ def test_demo_builds_responses_quickly_with_pairs():
     print(f"surveys demo step: {made} responses in {elapsed:.1f} s")
     assert made >= 2000
     assert elapsed < 10, elapsed  # the aim is under 5 s; slack for slow machines
+
+
+@pytest.mark.django_db
+def test_a_small_year_cannot_be_worked_out_from_the_total_on_the_page(
+    viewer_client, outsider_client, site, version
+):
+    make_responses(site, version, [(dt.date(2012, 6, 5), "3")] * 3)
+    make_responses(site, version, [(dt.date(2013, 6, 5), "3")] * 6)
+    make_responses(site, version, [(dt.date(2014, 6, 5), "3")] * 7)
+    response = _results_page(viewer_client, site, version)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    assert "16 responses at this site" in text
+    # 2012 is small; 2013 is hidden too, or 16 - 7 would give 2012's 3 away.
+    assert "2012 fewer than 5" in text and "2013 not shown" in text and "2014 7" in text
+    assert "that number is hidden too" in text
+    assert _results_page(outsider_client, site, version).status_code == 404

@@ -2,6 +2,9 @@
 
 No figure is shown that comes from fewer responses than the suppression threshold (5 unless
 set otherwise): such cells read "fewer than 5" instead, so nobody can be picked out from the results.
+Each breakdown (by way of answering, year, version, score, band, month, and change) adds up
+to a total that is shown, so it also goes through the secondary suppression of
+``imroc.core.suppression``: a cell that would let a hidden one be worked out reads "not shown".
 """
 
 from __future__ import annotations
@@ -26,15 +29,31 @@ class Cell:
 
     n: int
     value: float | None = None
+    # Hidden although not small, because with the total it would give a small one away.
+    protects: bool = False
+
+    @property
+    def small(self) -> bool:
+        return 0 < self.n < suppression.threshold()
 
     @property
     def hidden(self) -> bool:
-        return 0 < self.n < suppression.threshold()
+        return self.small or self.protects
 
     def __str__(self) -> str:
-        if self.hidden:
+        if self.small:
             return _("fewer than %(small)d") % {"small": suppression.threshold()}
+        if self.protects:
+            return _("not shown")
         return f"{self.n:,}"
+
+
+def protect(cells: list[Cell]) -> None:
+    """Hide, as well as the small cells, any cell that would let one be worked out from the
+    total of the row (``core.suppression.suppress_row``; zeros are shown)."""
+    row = suppression.suppress_row([cell.n for cell in cells], zeros_shown=True)
+    for cell, shown in zip(cells, row.cells, strict=True):
+        cell.protects = shown is None and not cell.small
 
 
 @dataclass
@@ -97,6 +116,12 @@ def build(definition: dict, rows: list[tuple]) -> Results:
             months[r[0].replace(day=1)].append(r[1])
     result.months = [(m, Cell(len(v)), _mean(v)) for m, v in sorted(months.items())]
     result.pairs_n, result.pairs = _pairs(rows)
+    breakdowns = [result.by_mode, result.by_year, result.by_version]
+    breakdowns += [result.distribution, result.bands, result.months]
+    for breakdown in breakdowns:
+        protect([row[1] for row in breakdown])
+    if result.pairs:
+        protect([result.pairs[key] for key in ("improved", "same", "worse")])
     for sub in definition["scoring"]["subscales"]:
         values = [r[6].get(sub["key"]) for r in rows if r[6].get(sub["key"]) is not None]
         result.subscales.append((sub["label"], Cell(len(values)), _mean(values)))
