@@ -162,13 +162,16 @@ def learning_set(programme: Programme, public_id) -> LearningSet | None:
 
 
 def learning_set_detail(learning_set: LearningSet) -> dict:
+    attendance = list(learning_set.attendance.select_related("site__organisation"))
     return {
         "invited": list(
             Site.objects.filter(learning_set_invitations__learning_set=learning_set)
             .select_related("organisation")
             .order_by("organisation__name")
         ),
-        "attendance": list(learning_set.attendance.select_related("site__organisation")),
+        "attendance": attendance,
+        # The sites that came, which may be fewer than (or, for a walk-in, not among) those invited.
+        "sites_came": len({row.site_id for row in attendance}),
         "actions": list(learning_set.actions.select_related("site__organisation")),
         "evaluation": learning_set.evaluations.aggregate(
             n=Count("id"),

@@ -16,7 +16,7 @@ from imroc.core.services import ServiceError, StaleEditError
 from imroc.framework import queries as framework_queries
 from imroc.framework import services as framework_services
 from imroc.framework.loader import FrameworkFileError
-from imroc.programme import queries, services
+from imroc.programme import presenters, queries, services
 from imroc.programme.access import (
     ProgrammeAccess,
     SiteAccess,
@@ -173,13 +173,15 @@ def site_dashboard(request):
     site = request.site
     if tables.wants_export(request):
         return tables.export(request, teams_table(site, queries.site_teams(site)))
+    history = list(queries.site_category_history(site))
     return render(
         request,
         "programme/site_dashboard.html",
         {
             "site": site,
             "teams": queries.site_teams(site),
-            "history": queries.site_category_history(site),
+            "history": history,
+            "category_since": presenters.category_since(site, history),
             "memberships": queries.site_memberships(site),
             "partners": queries.site_partner_organisations(site),
             "can_edit": request.site_access >= SiteAccess.EDIT,

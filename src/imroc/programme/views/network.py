@@ -18,7 +18,7 @@ from imroc.core.access import found_or_404
 from imroc.core.form_views import handle_form
 from imroc.core.services import ServiceError
 from imroc.framework import queries as framework_queries
-from imroc.programme import queries, services
+from imroc.programme import presenters, queries, services
 from imroc.programme.access import ProgrammeAccess, SiteAccess, programme_view, site_view
 from imroc.programme.forms import (
     AcceptForm,
@@ -212,11 +212,17 @@ def site_admin(request, site):
                 else:
                     messages.success(request, _("Added to the support log."))
                     return redirect("programme:site", site=site.slug)
-    return render(request, "programme/site_admin.html", {
-        "site": site, "history": queries.site_category_history(site), "support": queries.support_entries(site),
-        "category_form": category_form, "support_form": support_form,
+    history = list(queries.site_category_history(site))
+    context = {
+        "site": site,
+        "history": history,
+        "category_since": presenters.category_since(site, history),
+        "support": queries.support_entries(site),
+        "category_form": category_form,
+        "support_form": support_form,
         "can_admin": request.programme_access >= ProgrammeAccess.ADMIN,
-    })  # fmt: skip
+    }
+    return render(request, "programme/site_admin.html", context)
 
 
 @programme_view(ProgrammeAccess.ADMIN)
