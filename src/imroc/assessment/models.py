@@ -191,3 +191,6 @@ class TeamReview(PublicModel):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Team review on {self.held_on}"

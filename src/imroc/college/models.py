@@ -430,3 +430,6 @@ class FidelityCheck(PublicModel):
 
     class Meta:
         ordering = ["-done_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Fidelity check on {self.done_on}"

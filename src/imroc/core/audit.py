@@ -404,8 +404,12 @@ def site_events(site, *, object_type: str = "", object_id: str = ""):
 
 
 def site_object_types(site) -> list[str]:
-    return sorted(
+    """The kinds of record in a site's log, each once. The explicit order_by replaces the
+    model's default ordering, which would otherwise join the DISTINCT (one row per event)."""
+    return list(
         AuditEvent.objects.filter(chain=str(site.public_id))
+        .exclude(object_type="")
+        .order_by("object_type")
         .values_list("object_type", flat=True)
         .distinct()
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from imroc.core.audit_labels import is_reordering
 from imroc.improvement.models import Driver, PdsaCycle
 
 FIELD_LABELS = {
@@ -57,10 +58,16 @@ class HistoryEntry:
 
 
 def goal_history(changes) -> list[HistoryEntry]:
-    return [
-        HistoryEntry(
-            change=c,
-            fields=[(FIELD_LABELS.get(k, k), c.before.get(k), c.after.get(k)) for k in c.after],
-        )
-        for c in changes
-    ]
+    """The goal's changes, newest first as given. A list that was only put in another order
+    (the same CHIME parts, saved in a different order) is not shown as a change, and a change
+    that did nothing else is left out."""
+    entries = []
+    for c in changes:
+        fields = [
+            (FIELD_LABELS.get(k, k), c.before.get(k), c.after.get(k))
+            for k in c.after
+            if not is_reordering(c.before.get(k), c.after.get(k))
+        ]
+        if fields:
+            entries.append(HistoryEntry(change=c, fields=fields))
+    return entries

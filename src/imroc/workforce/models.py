@@ -260,6 +260,9 @@ class StaffSurvey(PublicModel):
     class Meta:
         ordering = ["-held_on", "-id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class WellbeingOffer(PublicModel):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="wellbeing_offers")
@@ -271,6 +274,9 @@ class WellbeingOffer(PublicModel):
 
     class Meta:
         ordering = ["-started_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class SupervisionCoverage(TimestampedModel):
@@ -525,6 +531,9 @@ class IpsReview(PublicModel):
                 name="ips_total_range",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"IPS review of {self.service} on {self.held_on}"
 
     @property
     def band(self) -> str:

@@ -37,6 +37,9 @@ class SupportEntry(PublicModel):
     class Meta:
         ordering = ["-happened_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"Support {self.kind} on {self.happened_on}"
+
 
 class LearningSet(PublicModel):
     """A themed learning event for sites, on one or more of the challenges."""

@@ -1,4 +1,9 @@
-"""The audit history of a site and of each of its objects, for site leads."""
+"""The audit history of a site and of each of its objects, for site leads.
+
+Events are shown in words (``imroc.core.audit_labels``). One object's history leaves out the
+events that only put a list in another order; the site's history keeps every event and says
+so. Labelling is in memory: a page costs the same few queries however many events it shows.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from imroc.accounts.personal_data import personal_data
-from imroc.core import audit
+from imroc.core import audit, audit_labels
 from imroc.programme.access import SiteAccess, site_view
 
 PAGE_SIZE = 50
@@ -32,19 +37,23 @@ def _day(text: str | None) -> dt.date | None:
         return None
 
 
-def _changes(event) -> list[tuple[str, object, object]]:
-    """(field, before, after) for each value the event recorded."""
-    before = event.before if isinstance(event.before, dict) else {}
-    after = event.after if isinstance(event.after, dict) else {}
-    keys = list(before) + [k for k in after if k not in before]
-    return [(k, before.get(k, ""), after.get(k, "")) for k in keys]
-
-
 def _page(request, events):
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page.object_list:
-        event.changes = _changes(event)
+        audit_labels.describe(event)
     return page
+
+
+def _only_reordered_ids(events) -> list[int]:
+    """The events that only put a list in another order (one query, over one object's events
+    that recorded a before)."""
+    return [
+        pk
+        for pk, before, after in events.filter(before__isnull=False).values_list(
+            "pk", "before", "after"
+        )
+        if audit_labels.only_reordered(before, after)
+    ]
 
 
 def _query_without_page(request) -> str:
@@ -98,7 +107,7 @@ def site_history(request):
             "page": _page(request, events),
             "filters": filters,
             "errors": errors,
-            "object_types": audit.site_object_types(site),
+            "object_types": audit_labels.kind_choices(audit.site_object_types(site)),
             "query": _query_without_page(request),
         },
     )
@@ -110,10 +119,12 @@ def site_history(request):
 def object_history(request, object_type, object_id):
     site = request.site
     events = audit.site_events(site, object_type=object_type[:80], object_id=object_id[:64])
-    page = _page(request, events)
-    if not page.object_list:
+    latest = events.first()
+    if latest is None:
         # Nothing of this site's: another site's object (or none at all) is not found.
         raise Http404("No history for that object at this site")
+    hidden = _only_reordered_ids(events)
+    page = _page(request, events.exclude(pk__in=hidden) if hidden else events)
     return render(
         request,
         "programme/history.html",
@@ -122,7 +133,10 @@ def object_history(request, object_type, object_id):
             "page": page,
             "object_type": object_type,
             "object_id": object_id,
-            "object_repr": page.object_list[0].object_repr,
+            "object_repr": audit_labels.record_label(
+                latest.object_type, latest.object_repr, latest.object_id
+            ),
+            "kind": audit_labels.kind_label(latest.object_type),
             "query": _query_without_page(request),
         },
     )
